@@ -1,0 +1,56 @@
+/**
+ * The decoded field tree. Every node keeps the byte range it was decoded from, as offsets into
+ * the message bytes the event carries (`hex`), so views highlight from the original bytes and never
+ * from a re-encoding.
+ */
+export interface Field {
+  /** Stable machine name, RFC spelling where there is one (e.g. `legacy_version`, `cipher_suites`). */
+  name: string;
+  /** Short human rendering of the value, e.g. `TLS 1.2 (0x0303)` or `32 bytes`. */
+  display: string;
+  /** The decoded value when it is a scalar (numbers stay numbers; byte strings are hex). */
+  value?: string | number | boolean;
+  /** Byte range [start, end) in the message bytes. */
+  start: number;
+  end: number;
+  /** Where the field is defined, e.g. `RFC 8446 §4.1.2`. */
+  ref?: string;
+  children?: Field[];
+}
+
+export function toHex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
+export function fromHex(h: string): Uint8Array {
+  if (h.length % 2 !== 0 || /[^0-9a-fA-F]/.test(h)) throw new Error(`not a hex string: ${h.slice(0, 16)}…`);
+  const out = new Uint8Array(h.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+export function field(
+  name: string,
+  start: number,
+  end: number,
+  display: string,
+  extra: { value?: string | number | boolean; ref?: string; children?: Field[] } = {},
+): Field {
+  const f: Field = { name, display, start, end };
+  if (extra.value !== undefined) f.value = extra.value;
+  if (extra.ref !== undefined) f.ref = extra.ref;
+  if (extra.children !== undefined) f.children = extra.children;
+  return f;
+}
+
+/** Shift every offset of a tree (used when a message decoded alone is placed inside a larger buffer). */
+export function shiftFields(fields: Field[], by: number): Field[] {
+  return fields.map((f) => ({
+    ...f,
+    start: f.start + by,
+    end: f.end + by,
+    ...(f.children ? { children: shiftFields(f.children, by) } : {}),
+  }));
+}
