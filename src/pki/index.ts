@@ -1,0 +1,50 @@
+/** Public surface of the lab PKI. */
+export { PkiError, type PkiErrorCode } from './errors.ts';
+export {
+  KeyPool,
+  generateRsaKey,
+  assertKeyBits,
+  DEFAULT_KEY_BITS,
+  MIN_KEY_BITS,
+  MAX_KEY_BITS,
+  type KeyPoolOptions,
+  type RsaKey,
+} from './keys.ts';
+export {
+  issueCert,
+  parseCertificatePem,
+  parsePrivateKeyPem,
+  loadIssuedCert,
+  chainOf,
+  tlsCredentials,
+  assertDigest,
+  DIGESTS,
+  EXT_KEY_USAGE_OIDS,
+  type CertSpec,
+  type IssuedCert,
+  type IssueOptions,
+  type DistinguishedName,
+  type ExtraExtension,
+  type DigestName,
+  type KeyUsageName,
+  type ExtKeyUsageName,
+  type TlsCredentials,
+} from './cert.ts';
+export {
+  ACS_HOSTNAME,
+  LAB_ROOT_CN,
+  DEFAULT_CPE,
+  cpeCommonName,
+  rootCaSpec,
+  acsSpec,
+  cpeSpec,
+  createLabCa,
+  createLabPki,
+  issueSessionCerts,
+  sharedLabCa,
+  type CpeIdentity,
+  type LabOptions,
+  type LabPki,
+  type SessionCerts,
+} from './lab.ts';
+export { benchIssuance } from './bench.ts';
