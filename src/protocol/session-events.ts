@@ -1,0 +1,58 @@
+import type { AnalyzedMessage, Peer } from './tls/connection.ts';
+import { toHex } from './tls/fields.ts';
+import { EVENT_SCHEMA_VERSION, type LabEvent, type LabEventBody, type MessageEvent, type Side } from './events.ts';
+
+/** Who plays which TLS role. In the lab the CPE is the TLS client and the ACS the server (TR-069 §3.3). */
+export const ROLE: Record<Peer, Side> = { client: 'cpe', server: 'acs' };
+export const OTHER: Record<Side, Side> = { cpe: 'acs', acs: 'cpe' };
+
+/**
+ * Stamps event bodies with v, a monotonic seq and t, in the order they are emitted.
+ * Used by live sessions and capture import alike.
+ */
+export class EventStream {
+  private seq = 0;
+  private lastT = 0;
+  constructor(private readonly emit: (e: LabEvent) => void) {}
+
+  push(body: LabEventBody, t: number): LabEvent {
+    // Events may be released after a held record; t stays the wire time but never runs backwards.
+    this.lastT = Math.max(this.lastT, t);
+    const e = { v: EVENT_SCHEMA_VERSION, seq: this.seq++, t: Math.round(this.lastT * 1000) / 1000, ...body } as LabEvent;
+    this.emit(e);
+    return e;
+  }
+}
+
+/** Numbers flights per connection: consecutive messages from one side form one flight. */
+export class FlightCounter {
+  private last: Side | undefined;
+  private n = 0;
+  next(from: Side): number {
+    if (from !== this.last) {
+      this.n++;
+      this.last = from;
+    }
+    return this.n;
+  }
+}
+
+export function messageEventBody(m: AnalyzedMessage, conn: number, flight: number): Omit<MessageEvent, 'v' | 'seq' | 't'> {
+  const from = ROLE[m.from];
+  return {
+    kind: 'message',
+    conn,
+    name: m.name,
+    from,
+    to: OTHER[from],
+    record: m.record,
+    encrypted: m.encrypted,
+    decrypted: m.decrypted,
+    flight,
+    summary: m.summary,
+    fields: m.fields,
+    hex: toHex(m.bytes),
+    ...(m.alert ? { alert: m.alert } : {}),
+    ...(m.error ? { error: m.error } : {}),
+  };
+}

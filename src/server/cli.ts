@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { LabEvent } from '../protocol/events.ts';
+import { writePcapng } from '../protocol/pcapng.ts';
+import { closeLabKeyPool, labMaterial } from './material.ts';
+import { ConfigError, LAB_SUITES, resolveConfig } from './modes.ts';
+import { TextPrinter } from './printer.ts';
+import { runSession, type SessionResult } from './session.ts';
+
+const USAGE = `Handshake Lab — real mutual-TLS between a TR-069 ACS and a CPE, seen byte by byte.
+
+Usage:
+  npm run lab -- session [--tls 1.2|1.3] [--kx ecdhe|rsa] [--paper] [--cipher NAME]
+                         [--json] [--pcap FILE] [--keylog FILE] [-V] [--deadline MS]
+  npm run lab -- demo        (what npm start runs: a TLS 1.3 session, then the 2014 paper's TLS 1.2 RSA session)
+  npm run lab -- help
+
+Options:
+  --tls 1.2|1.3     TLS version (default 1.3; 1.2 with --paper)
+  --kx ecdhe|rsa    key exchange (rsa only with TLS 1.2)
+  --paper           the seed paper's sequence: TLS 1.2, static RSA, AES128-GCM-SHA256, no tickets
+  --cipher NAME     cipher suite, IANA or OpenSSL name: ${LAB_SUITES.map((s) => s.iana).join(', ')}
+  --json            exactly one event per line on stdout (JSON), nothing else
+  --pcap FILE       write a pcapng (synthesized Ethernet/IPv4/TCP, key log in a Decryption Secrets Block)
+  --keylog FILE     write the key log in SSLKEYLOGFILE format
+  -V, --verbose     print every message's field tree
+  --deadline MS     end the session after MS milliseconds whatever happens (default 10000)
+`;
+
+class UsageError extends Error {}
+
+function die(msg: string): never {
+  process.stderr.write(`lab: ${msg}\nRun "npm run lab -- help" for usage.\n`);
+  process.exit(2);
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        tls: { type: 'string' },
+        kx: { type: 'string' },
+        paper: { type: 'boolean' },
+        cipher: { type: 'string' },
+        json: { type: 'boolean' },
+        pcap: { type: 'string' },
+        keylog: { type: 'string' },
+        verbose: { type: 'boolean', short: 'V' },
+        deadline: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    // parseArgs names the offending flag: "Unknown option '--foo'", "Option '--tls <value>' argument missing".
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function writeArtifacts(r: SessionResult, pcap: string | undefined, keylog: string | undefined): void {
+  if (keylog) writeFileSync(keylog, r.keyLog);
+  if (pcap) {
+    const ep = r.wire.endpoints;
+    const bytes = writePcapng({
+      connections: ep
+        ? [{ client: { ip: ep.client.address, port: ep.client.port }, server: { ip: ep.server.address, port: ep.server.port }, events: r.wire.events }]
+        : [],
+      keyLog: r.keyLog,
+      comment: 'Handshake Lab session: frames synthesized from the byte streams the relay forwarded',
+    });
+    writeFileSync(pcap, bytes);
+  }
+}
+
+async function session(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  let deadlineMs: number | undefined;
+  if (values.deadline !== undefined) {
+    deadlineMs = Number(values.deadline);
+    if (!/^\d+$/.test(values.deadline)) throw new UsageError(`--deadline takes a whole number of milliseconds, not ${JSON.stringify(values.deadline)}`);
+  }
+  let config;
+  try {
+    config = resolveConfig({ tls: values.tls, kx: values.kx, cipher: values.cipher, paper: values.paper, deadlineMs });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  const json = values.json === true;
+  const printer = new TextPrinter((s) => process.stdout.write(s + '\n'), { verbose: values.verbose === true, color: process.stdout.isTTY === true });
+  const onEvent = json ? (e: LabEvent) => process.stdout.write(JSON.stringify(e) + '\n') : (e: LabEvent) => printer.event(e);
+  const material = await labMaterial();
+  const result = await runSession(config, material, onEvent);
+  writeArtifacts(result, values.pcap, values.keylog);
+  if (!json && (values.pcap || values.keylog)) {
+    if (values.pcap) process.stdout.write(`pcapng written to ${values.pcap} (open it in Wireshark: already decrypted)\n`);
+    if (values.keylog) process.stdout.write(`key log written to ${values.keylog}\n`);
+  }
+  return result.outcome.ok ? 0 : 1;
+}
+
+async function demo(): Promise<number> {
+  const out = (s: string) => process.stdout.write(s + '\n');
+  const printer = (verbose: boolean) => new TextPrinter(out, { verbose, color: process.stdout.isTTY === true });
+  out('Handshake Lab demo: two real mutual-TLS sessions between an ACS and a CPE, through a wiretap relay.\n');
+  out('1) TLS 1.3 (default mode). 🔓 marks a record that was encrypted on the wire and decrypted from the key log.\n');
+  const material = await labMaterial();
+  let p = printer(false);
+  const a = await runSession(resolveConfig({}), material, (e) => p.event(e));
+  out('\n2) Paper mode: TLS 1.2 with static-RSA key exchange, as analysed in the 2014 paper.\n');
+  p = printer(false);
+  const b = await runSession(resolveConfig({ paper: true }), material, (e) => p.event(e));
+  out('\nTry: npm run lab -- session -V     (field trees)   |   npm run lab -- session --pcap s.pcapng   (open in Wireshark)');
+  return a.outcome.ok && b.outcome.ok ? 0 : 1;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'session':
+      return session(rest);
+    case 'demo':
+      if (rest.length) throw new UsageError(`demo takes no arguments, got ${JSON.stringify(rest[0])}`);
+      return demo();
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
+  }
+}
+
+main(process.argv.slice(2))
+  .then(async (code) => {
+    await closeLabKeyPool();
+    process.exitCode = code;
+  })
+  .catch((e: unknown) => {
+    if (e instanceof UsageError) die(e.message);
+    process.stderr.write(`lab: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  });

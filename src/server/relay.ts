@@ -1,0 +1,91 @@
+import net from 'node:net';
+
+export type Direction = 'client' | 'server';
+
+/** What the wiretap reports. `t` is ms since the session clock's origin. */
+export interface RelayTap {
+  open(conn: number, t: number, endpoints: { client: net.AddressInfo; server: net.AddressInfo }): void;
+  data(conn: number, from: Direction, bytes: Uint8Array, t: number): void;
+  /** `from` sent FIN (half-close). */
+  end(conn: number, from: Direction, t: number): void;
+  /** `from`'s connection failed (reset or error); the other side is torn down. */
+  reset(conn: number, from: Direction, t: number, error: Error): void;
+  /** Both sockets of this connection are closed. */
+  close(conn: number, t: number): void;
+}
+
+/**
+ * A wiretap relay: client → relay → server on loopback. Every byte is handed to the tap and then
+ * forwarded unchanged and in order; half-close (FIN) and close propagate; backpressure is kept.
+ */
+export class WiretapRelay {
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private nextConn = 0;
+
+  constructor(
+    private readonly target: { host: string; port: number },
+    private readonly tap: RelayTap,
+    private readonly clock: () => number,
+  ) {
+    this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (c) => this.accept(c));
+  }
+
+  listen(host = '127.0.0.1'): Promise<net.AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, host, () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as net.AddressInfo);
+      });
+    });
+  }
+
+  /** Stops listening and destroys every open socket. */
+  close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: net.Socket): void {
+    const conn = this.nextConn++;
+    const upstream = net.connect({ host: this.target.host, port: this.target.port, allowHalfOpen: true });
+    this.sockets.add(client).add(upstream);
+    let closed = 0;
+    let failed = false;
+    const onClose = (s: net.Socket) => () => {
+      this.sockets.delete(s);
+      if (++closed === 2) this.tap.close(conn, this.clock());
+    };
+    client.once('close', onClose(client));
+    upstream.once('close', onClose(upstream));
+    const fail = (from: Direction, other: net.Socket) => (err: Error) => {
+      if (failed) return;
+      failed = true;
+      this.tap.reset(conn, from, this.clock(), err);
+      other.destroy();
+    };
+    client.on('error', fail('client', upstream));
+    upstream.on('error', fail('server', client));
+    upstream.once('connect', () => {
+      this.tap.open(conn, this.clock(), { client: client.address() as net.AddressInfo, server: upstream.address() as net.AddressInfo });
+      this.pipe(conn, 'client', client, upstream);
+      this.pipe(conn, 'server', upstream, client);
+      client.resume();
+    });
+  }
+
+  private pipe(conn: number, from: Direction, src: net.Socket, dst: net.Socket): void {
+    src.on('data', (chunk: Buffer) => {
+      this.tap.data(conn, from, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), this.clock());
+      if (!dst.write(chunk)) {
+        src.pause();
+        dst.once('drain', () => src.resume());
+      }
+    });
+    src.once('end', () => {
+      this.tap.end(conn, from, this.clock());
+      dst.end();
+    });
+  }
+}
