@@ -260,9 +260,11 @@ export async function issueCert(spec: CertSpec, options: IssueOptions = {}): Pro
   const sigAlg = forge.pki.oids[SIGNATURE_ALGORITHM[digest]];
   if (!sigAlg) throw new PkiError('ERR_BAD_DIGEST', `node-forge lacks ${SIGNATURE_ALGORITHM[digest]}`);
   cert.signatureOid = cert.siginfo.algorithmOid = sigAlg;
-  cert.md = forge.md[digest].create();
   cert.tbsCertificate = pkiInternals.getTBSCertificate(cert);
-  const tbsDer = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
+  const tbsBytes = forge.asn1.toDer(cert.tbsCertificate).getBytes();
+  // As in forge's cert.sign(): cert.md holds the TBS digest state that forge's verify() uses.
+  cert.md = forge.md[digest].create().update(tbsBytes);
+  const tbsDer = Buffer.from(tbsBytes, 'binary');
   let signature: Buffer;
   try {
     signature = nodeSign(digest, tbsDer, spec.issuer?.keyObject ?? key.keyObject);
