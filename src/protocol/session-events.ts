@@ -13,9 +13,16 @@ export const OTHER: Record<Side, Side> = { cpe: 'acs', acs: 'cpe' };
 export class EventStream {
   private seq = 0;
   private lastT = 0;
+  private closed = false;
   constructor(private readonly emit: (e: LabEvent) => void) {}
 
-  push(body: LabEventBody, t: number): LabEvent {
+  /** After close, pushes are ignored (e.g. a socket closing after the outcome was decided). */
+  close(): void {
+    this.closed = true;
+  }
+
+  push(body: LabEventBody, t: number): LabEvent | undefined {
+    if (this.closed) return undefined;
     // Events may be released after a held record; t stays the wire time but never runs backwards.
     this.lastT = Math.max(this.lastT, t);
     const e = { v: EVENT_SCHEMA_VERSION, seq: this.seq++, t: Math.round(this.lastT * 1000) / 1000, ...body } as LabEvent;

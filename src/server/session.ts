@@ -50,7 +50,17 @@ const HTTP_PLACEHOLDER_BODY = 'Handshake Lab: placeholder request (CWMP comes la
  * then one HTTP/1.1 POST and its answer, then close_notify both ways. Resolves with the outcome;
  * never hangs: the deadline ends the session.
  */
-export async function runSession(config: SessionConfig, material: SessionMaterial, onEvent: (e: LabEvent) => void = () => {}): Promise<SessionResult> {
+export interface RunOptions {
+  /** Benchmark baseline only: the CPE connects straight to the ACS, with no relay and no analysis. */
+  direct?: boolean;
+}
+
+export async function runSession(
+  config: SessionConfig,
+  material: SessionMaterial,
+  onEvent: (e: LabEvent) => void = () => {},
+  options: RunOptions = {},
+): Promise<SessionResult> {
   const t0 = performance.now();
   const startEpochUs = Math.round((performance.timeOrigin + t0) * 1000);
   const clock = () => performance.now() - t0;
@@ -151,8 +161,13 @@ export async function runSession(config: SessionConfig, material: SessionMateria
     rejectUnauthorized: true,
   });
   acs.on('keylog', learnKeyLine('acs'));
+  const acsSockets = new Set<net.Socket>();
   acs.on('connection', (raw: net.Socket) => {
-    raw.once('close', sideClosed('acs'));
+    acsSockets.add(raw);
+    raw.once('close', () => {
+      acsSockets.delete(raw);
+      sideClosed('acs')();
+    });
   });
   acs.on('tlsClientError', (err: NodeJS.ErrnoException, s: tls.TLSSocket) => {
     endpointError('acs', err);
@@ -166,12 +181,10 @@ export async function runSession(config: SessionConfig, material: SessionMateria
   await new Promise<void>((r) => acs.listen(0, '127.0.0.1', () => r()));
   const acsAddr = acs.address() as net.AddressInfo;
 
-  let conn0: { client: net.AddressInfo; server: net.AddressInfo } | undefined;
   const relay = new WiretapRelay(
     { host: '127.0.0.1', port: acsAddr.port },
     {
       open(conn, t, ep) {
-        conn0 = ep;
         wire.endpoints = ep;
         wire.events.push({ kind: 'open', tUs: us(t) });
         stream.push({ kind: 'tcp', conn, action: 'open', from: 'cpe' }, t);
@@ -198,7 +211,8 @@ export async function runSession(config: SessionConfig, material: SessionMateria
     },
     clock,
   );
-  const relayAddr = await relay.listen();
+  const relayAddr = options.direct ? acsAddr : await relay.listen();
+  if (options.direct) relayClosed = true;
 
   stream.push(
     {
@@ -261,19 +275,18 @@ export async function runSession(config: SessionConfig, material: SessionMateria
   }, config.deadlineMs);
   await done;
   clearTimeout(deadline);
-  if (timedOut) {
-    cpe.destroy();
-    await relay.close();
-  }
+  // A timed-out session may have sockets left: destroy everything, however the session ended.
+  cpe.destroy();
+  for (const raw of acsSockets) raw.destroy();
   await relay.close();
   acsHttp.close();
   await new Promise<void>((r) => acs.close(() => r()));
-  void conn0;
   const tEnd = clock();
   analyzer.finish(tEnd);
 
   const outcome = decideOutcome({ config, sides, alerts, messages, firstClose, applicationData, timedOut, durationMs: tEnd });
   const ev = stream.push(outcome, tEnd) as OutcomeEvent;
+  stream.close(); // the outcome is the last event
   return { outcome: ev, events, keyLog: keys.toText(), wire };
 }
 

@@ -1,0 +1,66 @@
+/**
+ * npm run bench: the engine's speed and memory figures (printed, never asserted).
+ *  - 200 sequential TLS 1.3 mutual-TLS sessions, each with one HTTP request/response:
+ *    median direct (Node to Node) vs through the wiretap relay with parsing and decryption.
+ *  - Session-certificate issuance from the warm key pool: median and p95.
+ *  - Peak RSS.
+ */
+import { benchIssuance } from '../src/pki/index.ts';
+import { closeLabKeyPool, labMaterial } from '../src/server/material.ts';
+import { resolveConfig } from '../src/server/modes.ts';
+import { runSession } from '../src/server/session.ts';
+
+const N = Number(process.env.BENCH_SESSIONS ?? 200);
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+async function time(direct: boolean, n: number): Promise<number[]> {
+  const material = await labMaterial();
+  const config = resolveConfig({});
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const r = await runSession(config, material, undefined, { direct });
+    out.push(performance.now() - t);
+    if (!r.outcome.ok) throw new Error(`session ${i} (${direct ? 'direct' : 'relay'}) failed: ${r.outcome.summary}`);
+    if (!direct && !r.events.some((e) => e.kind === 'message' && e.name === 'Finished' && e.decrypted)) throw new Error('relay session did not decrypt Finished');
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  console.log(`Handshake Lab benchmark — node ${process.version}, ${N} sessions per variant\n`);
+  // Warm up both paths (JIT, OpenSSL contexts), then interleave blocks to share machine noise.
+  await time(true, 10);
+  await time(false, 10);
+  const direct: number[] = [];
+  const relay: number[] = [];
+  const block = 20;
+  for (let done = 0; done < N; done += block) {
+    const k = Math.min(block, N - done);
+    direct.push(...(await time(true, k)));
+    relay.push(...(await time(false, k)));
+  }
+  const md = quantile(direct, 0.5);
+  const mr = quantile(relay, 0.5);
+  console.log('TLS 1.3 mutual TLS + one HTTP request/response, sequential');
+  console.log(`  direct (Node to Node, no relay):        median ${md.toFixed(2)} ms  p95 ${quantile(direct, 0.95).toFixed(2)} ms`);
+  console.log(`  via relay + parse + decrypt + events:   median ${mr.toFixed(2)} ms  p95 ${quantile(relay, 0.95).toFixed(2)} ms`);
+  console.log(`  ratio relay/direct (median):            ${(mr / md).toFixed(3)}   (target ≤ 1.10)`);
+
+  const iss = await benchIssuance(200);
+  console.log('\nSession certificates (ACS + CPE leaves) from the warm key pool, 200 issuances');
+  console.log(`  median ${iss.median.toFixed(2)} ms  p95 ${iss.p95.toFixed(2)} ms   (target p95 ≤ 30 ms)`);
+
+  const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(`\nPeak RSS: ${maxRssMiB.toFixed(1)} MiB`);
+  await closeLabKeyPool();
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
