@@ -7,6 +7,7 @@ import { fromHex, toHex } from './fields.ts';
  */
 export const KEYLOG_LABELS = [
   'CLIENT_RANDOM', // TLS 1.2: the 48-byte master secret
+  'RSA', // TLS 1.2 static RSA: first 8 bytes of the encrypted premaster → the 48-byte premaster secret
   'CLIENT_EARLY_TRAFFIC_SECRET',
   'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
   'SERVER_HANDSHAKE_TRAFFIC_SECRET',
@@ -19,7 +20,8 @@ export type KeyLogLabel = (typeof KEYLOG_LABELS)[number];
 
 export interface KeyLogEntry {
   label: KeyLogLabel;
-  clientRandom: string; // hex, lower case
+  /** Hex, lower case: the ClientHello.random (or, for RSA lines, the encrypted premaster's first 8 bytes). */
+  clientRandom: string;
   secret: Uint8Array;
   line: string;
 }
@@ -36,8 +38,9 @@ export function parseKeyLogLine(raw: string): KeyLogEntry | null {
   if (!(KEYLOG_LABELS as readonly string[]).includes(label)) {
     throw new TlsDecodeError('ERR_BAD_KEYLOG', `unknown key log label ${JSON.stringify(label.slice(0, 40))}`);
   }
-  if (!/^[0-9a-fA-F]{64}$/.test(cr)) {
-    throw new TlsDecodeError('ERR_BAD_KEYLOG', `client random must be 32 bytes of hex in ${label} line`);
+  if (label === 'RSA' ? !/^[0-9a-fA-F]{16}$/.test(cr) : !/^[0-9a-fA-F]{64}$/.test(cr)) {
+    const what = label === 'RSA' ? 'the encrypted premaster prefix must be 8 bytes' : 'client random must be 32 bytes';
+    throw new TlsDecodeError('ERR_BAD_KEYLOG', `${what} of hex in ${label} line`);
   }
   if (!/^(?:[0-9a-fA-F]{2}){16,64}$/.test(secret)) {
     throw new TlsDecodeError('ERR_BAD_KEYLOG', `secret must be 16 to 64 bytes of hex in ${label} line`);
