@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LabEvent } from '../protocol/events.ts';
+import { parseKeyLog } from '../protocol/tls/keylog.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+function lab(...args: string[]) {
+  const r = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['src/server/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('lab CLI', () => {
+  it.each([
+    [['session', '--tls', '1.1'], /--tls must be 1\.2 or 1\.3/],
+    [['session', '--kx', 'dhe'], /--kx must be ecdhe or rsa/],
+    [['session', '--tls', '1.3', '--kx', 'rsa'], /TLS 1\.3 has no static-RSA/],
+    [['session', '--cipher', 'NULL-MD5'], /unknown cipher suite "NULL-MD5"/],
+    [['session', '--bogus'], /Unknown option '--bogus'/],
+    [['session', '--tls'], /--tls/],
+    [['session', '--deadline', 'soon'], /--deadline takes a whole number/],
+    [['sessoin'], /unknown command "sessoin"/],
+  ])('%j: a clear message naming the problem, exit code 2', (args, msg) => {
+    const r = lab(...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(msg);
+    expect(r.out).toBe('');
+  });
+
+  it('--json prints exactly one schema-valid event per line and nothing else', () => {
+    const r = lab('session', '--json');
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\n');
+    const events = lines.map((l) => LabEvent.parse(JSON.parse(l)));
+    expect(events[0]!.kind).toBe('session');
+    expect(events.at(-1)!.kind).toBe('outcome');
+    expect(events.filter((e) => e.kind === 'message').length).toBeGreaterThan(10);
+  });
+
+  it('the default output is a packet list and the outcome in words; -V adds field trees; --pcap and --keylog write files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-cli-'));
+    const r = lab('session', '--paper', '-V', '--pcap', join(dir, 's.pcapng'), '--keylog', join(dir, 's.keys'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^\s+1\s+\S+\s+CPE → ACS\s+handshake\s+ClientHello/m);
+    expect(r.out).toMatch(/ClientKeyExchange\s+RSA-encrypted premaster/);
+    expect(r.out).toMatch(/cipher_suites: /); // a field tree line
+    expect(r.out).toMatch(/✔ OK\s+Mutual TLS succeeded: TLS 1\.2 with TLS_RSA_WITH_AES_128_GCM_SHA256/);
+    expect(existsSync(join(dir, 's.pcapng'))).toBe(true);
+    const keys = parseKeyLog(readFileSync(join(dir, 's.keys'), 'utf8'));
+    expect(keys.errors).toEqual([]);
+    expect(keys.entries.map((e) => e.label)).toContain('CLIENT_RANDOM');
+  });
+});
