@@ -89,6 +89,15 @@ export class RecordDeframer {
   }
 
   private take(n: number): Uint8Array {
+    const first = this.chunks[0]!;
+    if (first.length >= n) {
+      // The common case: the record lies within one chunk; hand out a view, no copy.
+      this.chunks[0] = first.subarray(n);
+      if (first.length === n) this.chunks.shift();
+      this.buffered -= n;
+      this.consumed += n;
+      return first.subarray(0, n);
+    }
     return this.gather(n, true);
   }
 

@@ -6,7 +6,7 @@
 import { enumDisplay, enumName, hexValue } from './enums.ts';
 import type { NameTable } from './enums.ts';
 import { TlsDecodeError } from './errors.ts';
-import { field, toHex } from './fields.ts';
+import { bytesValue, field, toHex } from './fields.ts';
 import type { Field } from './fields.ts';
 import type { Reader } from './reader.ts';
 import {
@@ -59,7 +59,7 @@ export function enumField(r: Reader, size: 1 | 2, name: string, table: NameTable
 export function fixedBytes(r: Reader, n: number, name: string, ref?: string): { field: Field; bytes: Uint8Array } {
   const start = r.offset;
   const bytes = r.bytes(n, name);
-  return { field: field(name, start, r.offset, bytesDisplay(bytes), { value: toHex(bytes), ...(ref ? { ref } : {}) }), bytes };
+  return { field: field(name, start, r.offset, bytesDisplay(bytes), { ...bytesValue(bytes), ...(ref ? { ref } : {}) }), bytes };
 }
 
 /**
@@ -77,7 +77,7 @@ export function opaqueVector(
   const len = numField(r, prefix, `${name}_length`);
   const bytes = r.bytes(len.value, name);
   const f = field(name, start, r.offset, display ? display(bytes) : bytesDisplay(bytes), {
-    value: toHex(bytes),
+    ...bytesValue(bytes),
     ...(ref ? { ref } : {}),
     children: [len.field],
   });

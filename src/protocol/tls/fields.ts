@@ -8,7 +8,11 @@ export interface Field {
   name: string;
   /** Short human rendering of the value, e.g. `TLS 1.2 (0x0303)` or `32 bytes`. */
   display: string;
-  /** The decoded value when it is a scalar (numbers stay numbers; byte strings are hex). */
+  /**
+   * The decoded value when it is a scalar (numbers stay numbers). Byte strings up to
+   * MAX_VALUE_BYTES are given as hex; longer ones are not copied: read them from the message bytes
+   * at [start, end).
+   */
   value?: string | number | boolean;
   /** Byte range [start, end) in the message bytes. */
   start: number;
@@ -18,10 +22,20 @@ export interface Field {
   children?: Field[];
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function toHex(b: Uint8Array): string {
   let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
+  for (let i = 0; i < b.length; i++) s += HEX_BYTE[b[i]!]!;
   return s;
+}
+
+/** Longest byte string copied into a Field's `value`. */
+export const MAX_VALUE_BYTES = 64;
+
+/** `{ value: hex }` for short byte strings, `{}` for long ones (their bytes are in the message at the field's range). */
+export function bytesValue(b: Uint8Array): { value?: string } {
+  return b.length <= MAX_VALUE_BYTES ? { value: toHex(b) } : {};
 }
 
 export function fromHex(h: string): Uint8Array {

@@ -196,7 +196,7 @@ describe('RFC 8448 §3 Simple 1-RTT Handshake', () => {
     expect(d.summary).toBe('1 cert: CN=rsa');
     const entry = find(d.fields, 'CertificateEntry')!;
     expect([entry.start, entry.end]).toEqual([8, 445]);
-    const data = all(entry.children!, 'cert_data').find((f) => f.value !== undefined)!;
+    const data = all(entry.children!, 'cert_data').find((f) => f.children !== undefined && f.start === 11)!;
     expect([data.start, data.end]).toEqual([11, 443]);
     expect(find(data.children!, 'subject')?.display).toBe('CN=rsa');
     expect(find(data.children!, 'subjectPublicKeyInfo')?.display).toBe('RSA 1024 bits');

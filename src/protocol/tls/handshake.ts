@@ -6,7 +6,7 @@
  */
 import { enumDisplay, enumName, hexValue } from './enums.ts';
 import { TlsDecodeError } from './errors.ts';
-import { field, toHex } from './fields.ts';
+import { bytesValue, field, toHex } from './fields.ts';
 import type { Field } from './fields.ts';
 import { Reader } from './reader.ts';
 import {
@@ -337,7 +337,7 @@ function certNode(name: string, start: number, end: number, item: CertificateIte
   const at = (n: string, display: string, extra: { value?: string | number | boolean; children?: Field[] } = {}): Field =>
     field(n, lenField.end, end, display, { ref, ...extra });
   if (!s) {
-    children.push(at('cert_data', `unparsable certificate: ${item.error ?? 'unknown error'}`, { value: toHex(item.der) }));
+    children.push(at('cert_data', `unparsable certificate: ${item.error ?? 'unknown error'}`, bytesValue(item.der)));
     return field(name, start, end, `${item.der.length}-byte certificate (unparsable)`, { ref, children });
   }
   const kids: Field[] = [
@@ -366,7 +366,7 @@ function certNode(name: string, start: number, end: number, item: CertificateIte
     );
   }
   kids.push(at('signatureAlgorithm', s.signatureAlgorithm, { value: s.signatureAlgorithm }));
-  children.push(at('cert_data', `${item.der.length} bytes${s.selfIssued ? ', self-issued' : ''}`, { value: toHex(item.der), children: kids }));
+  children.push(at('cert_data', `${item.der.length} bytes${s.selfIssued ? ', self-issued' : ''}`, { ...bytesValue(item.der), children: kids }));
   return field(name, start, end, `${s.subjectCN !== undefined ? `CN=${s.subjectCN}` : s.subject} (issuer ${s.issuer})`, { ref, children });
 }
 

@@ -237,7 +237,30 @@ function serialHex(b: Uint8Array): string {
 }
 
 /** A summary of the fields the handshake view shows; throws TlsDecodeError('ERR_BAD_VALUE') on malformed DER. */
+/**
+ * Summaries by DER (hex), most recent last. Decoding is pure, so identical bytes give an identical
+ * summary; a lab CA certificate is in every session's chains, and a session shows each leaf twice
+ * (Certificate message, session event), so a small cache saves most of the ASN.1 work.
+ * Returned summaries are shared: treat them as read-only.
+ */
+const SUMMARY_CACHE_SIZE = 128;
+const summaryCache = new Map<string, CertSummary>();
+
 export function summarizeCertificate(der: Uint8Array): CertSummary {
+  const key = toHex(der);
+  const hit = summaryCache.get(key);
+  if (hit) {
+    summaryCache.delete(key);
+    summaryCache.set(key, hit);
+    return hit;
+  }
+  const s = summarizeUncached(der);
+  summaryCache.set(key, s);
+  if (summaryCache.size > SUMMARY_CACHE_SIZE) summaryCache.delete(summaryCache.keys().next().value!);
+  return s;
+}
+
+function summarizeUncached(der: Uint8Array): CertSummary {
   let cert: Certificate;
   try {
     cert = AsnConvert.parse(der, Certificate);
