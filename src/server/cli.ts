@@ -6,6 +6,7 @@ import { writePcapng } from '../protocol/pcapng.ts';
 import { closeLabKeyPool, labMaterial } from './material.ts';
 import { ConfigError, LAB_SUITES, resolveConfig } from './modes.ts';
 import { TextPrinter } from './printer.ts';
+import { closeSharedWireHost } from './wire/host.ts';
 import { runSession, type SessionResult } from './session.ts';
 
 const USAGE = `Handshake Lab — real mutual-TLS between a TR-069 ACS and a CPE, seen byte by byte.
@@ -140,6 +141,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2))
   .then(async (code) => {
     await closeLabKeyPool();
+    await closeSharedWireHost();
     process.exitCode = code;
   })
   .catch((e: unknown) => {

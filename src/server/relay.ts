@@ -24,7 +24,8 @@ export class WiretapRelay {
   private nextConn = 0;
 
   constructor(
-    private readonly target: { host: string; port: number },
+    /** Where accepted connections are forwarded; may be set before the first connection arrives. */
+    readonly target: { host: string; port: number },
     private readonly tap: RelayTap,
     private readonly clock: () => number,
   ) {
@@ -49,7 +50,9 @@ export class WiretapRelay {
 
   private accept(client: net.Socket): void {
     const conn = this.nextConn++;
-    const upstream = net.connect({ host: this.target.host, port: this.target.port, allowHalfOpen: true });
+    const upstream = net.connect({ host: this.target.host, port: this.target.port, allowHalfOpen: true, noDelay: true });
+    // Forward each chunk at once: Nagle's algorithm would hold small records back for an ACK.
+    client.setNoDelay(true);
     this.sockets.add(client).add(upstream);
     let closed = 0;
     let failed = false;

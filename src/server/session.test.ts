@@ -10,6 +10,7 @@ import { requireTool } from '../../test/tools.ts';
 import { closeLabKeyPool, labKeyPool, labMaterial } from './material.ts';
 import { resolveConfig, type ModeRequest } from './modes.ts';
 import { runSession, type SessionMaterial, type SessionResult } from './session.ts';
+import { closeSharedWireHost, InProcessWireHost } from './wire/host.ts';
 
 const hasTshark = requireTool('tshark', 'tshark', 'tshark cross-checks of the session pcapng', ['-v']);
 const GOLDEN_DIR = join(import.meta.dirname, '../../test/golden');
@@ -21,6 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await closeLabKeyPool();
+  await closeSharedWireHost();
 });
 
 const MODES: { name: string; req: ModeRequest }[] = [
@@ -202,5 +204,22 @@ describe('sessions that fail end with a clear outcome', () => {
     expect(r.outcome.abort).toEqual({ kind: 'timeout', afterMs: 1 });
     expect(r.outcome.summary).toMatch(/deadline/);
     expect(r.events.at(-1)!.kind).toBe('outcome');
+  });
+});
+
+describe('the wire side', () => {
+  it('bad material fails the session start with a clear error, and the worker keeps serving', async () => {
+    const bad = { ...material, acs: { ...material.acs, key: material.cpe.key } }; // ACS key does not match its certificate
+    await expect(runSession(resolveConfig({}), bad)).rejects.toThrow(/endpoints could not start|key values mismatch|KEY_VALUES_MISMATCH/i);
+    const r = await runSession(resolveConfig({}), material);
+    expect(r.outcome.ok).toBe(true);
+  });
+
+  it('runs the same session in this thread (InProcessWireHost) with the same message sequence', async () => {
+    const a = await runSession(resolveConfig({ paper: true }), material);
+    const b = await runSession(resolveConfig({ paper: true }), material, undefined, { host: new InProcessWireHost() });
+    expect(b.outcome.ok).toBe(true);
+    expect(names(b, 'cpe')).toEqual(names(a, 'cpe'));
+    expect(names(b, 'acs')).toEqual(names(a, 'acs'));
   });
 });

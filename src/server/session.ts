@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
 import type net from 'node:net';
-import tls from 'node:tls';
-import { performance } from 'node:perf_hooks';
 import type { LabEvent, OutcomeEvent, SessionConfig, Side } from '../protocol/events.ts';
 import { EventStream, FlightCounter, messageEventBody, OTHER, ROLE } from '../protocol/session-events.ts';
 import { TlsConnectionAnalyzer, type AnalyzedMessage } from '../protocol/tls/connection.ts';
@@ -10,24 +7,11 @@ import { enumName } from '../protocol/tls/enums.ts';
 import { KeyLogStore, parseKeyLogLine } from '../protocol/tls/keylog.ts';
 import { CIPHER_SUITE, NAMED_GROUP, SIGNATURE_SCHEME } from '../protocol/tls/registry.ts';
 import { nodeCrypto } from './crypto-node.ts';
-import { tlsSettings } from './modes.ts';
-import { WiretapRelay, type Direction } from './relay.ts';
+import type { Direction } from './relay.ts';
+import { sharedWireHost } from './wire/host.ts';
+import { nowUs, type SessionMaterial, type WireHost, type WireReport } from './wire/protocol.ts';
 
-/** One side's certificate material, PEM. */
-export interface SideMaterial {
-  /** Leaf first; what this side sends in its Certificate message. */
-  chain: string[];
-  key: string;
-  /** Trust anchors this side verifies its peer against. */
-  trust: string[];
-}
-
-export interface SessionMaterial {
-  acs: SideMaterial;
-  cpe: SideMaterial;
-  /** The name the CPE expects in the ACS certificate (SNI and hostname check). */
-  acsHostname: string;
-}
+export type { SessionMaterial, SideMaterial } from './wire/protocol.ts';
 
 /** A TCP-level record of the session for the pcapng writer: what crossed the relay, with wall-clock µs. */
 export interface WireLog {
@@ -43,27 +27,38 @@ export interface SessionResult {
   wire: WireLog;
 }
 
-const HTTP_PLACEHOLDER_BODY = 'Handshake Lab: placeholder request (CWMP comes later)\n';
-
-/**
- * Runs one real mutual-TLS session: ACS (Node tls server) ← relay (wiretap) ← CPE (Node tls client),
- * then one HTTP/1.1 POST and its answer, then close_notify both ways. Resolves with the outcome;
- * never hangs: the deadline ends the session.
- */
 export interface RunOptions {
+  /** Where the endpoints and the relay run (default: the shared worker thread). */
+  host?: WireHost;
   /** Benchmark baseline only: the CPE connects straight to the ACS, with no relay and no analysis. */
   direct?: boolean;
 }
 
+type SideState = {
+  error: { code: string | null; message: string } | null;
+  authorizationError: string | null;
+  verifiedPeer: boolean | null;
+  secure: boolean;
+  closed: boolean;
+};
+
+/**
+ * Runs one real mutual-TLS session: CPE (Node tls client) → wiretap relay → ACS (Node tls server,
+ * requestCert), then one HTTP/1.1 POST and its answer, then close_notify both ways.
+ * The wire side runs in a worker thread (see wire/host.ts); every byte the relay forwards comes
+ * here, where it is deframed, decrypted and decoded into events. Resolves with the outcome; never
+ * hangs: the deadline ends the session whatever state it is in.
+ */
 export async function runSession(
   config: SessionConfig,
   material: SessionMaterial,
   onEvent: (e: LabEvent) => void = () => {},
   options: RunOptions = {},
 ): Promise<SessionResult> {
-  const t0 = performance.now();
-  const startEpochUs = Math.round((performance.timeOrigin + t0) * 1000);
-  const clock = () => performance.now() - t0;
+  const host = options.host ?? sharedWireHost();
+  const id = randomUUID();
+  const startEpochUs = nowUs();
+  const tOf = (tUs: number) => Math.max(0, (tUs - startEpochUs) / 1000);
   const events: LabEvent[] = [];
   const stream = new EventStream((e) => {
     events.push(e);
@@ -71,8 +66,6 @@ export async function runSession(
   });
   const keys = new KeyLogStore();
   const wire: WireLog = { startEpochUs, events: [] };
-  const us = (t: number) => startEpochUs + Math.round(t * 1000);
-  const settings = tlsSettings(config);
 
   // What the wire showed, for the outcome.
   const alerts: OutcomeEvent['alerts'] = [];
@@ -92,202 +85,135 @@ export async function runSession(
     },
   });
 
-  const learnKeyLine = (side: Side) => (line: Buffer) => {
-    let entry;
-    try {
-      entry = parseKeyLogLine(line.toString('latin1'));
-    } catch (e) {
-      stream.push({ kind: 'error', from: side, code: 'ERR_BAD_KEYLOG', message: (e as Error).message }, clock());
-      return;
-    }
-    if (entry && keys.add(entry)) {
-      stream.push({ kind: 'secret', label: entry.label, clientRandom: entry.clientRandom, from: side, line: entry.line }, clock());
-      analyzer.secretsChanged();
-    }
-  };
-
-  // Endpoint state, as each side's Node sees it.
-  type SideState = { error: { code: string | null; message: string } | null; authorizationError: string | null; verifiedPeer: boolean | null; secure: boolean; closed: boolean };
+  // Endpoint state, as each side's Node reports it.
   const sides: Record<Side, SideState> = {
     cpe: { error: null, authorizationError: null, verifiedPeer: null, secure: false, closed: false },
     acs: { error: null, authorizationError: null, verifiedPeer: null, secure: false, closed: false },
   };
-  const endpointError = (side: Side, err: NodeJS.ErrnoException) => {
-    if (sides[side].error) return;
-    sides[side].error = { code: err.code ?? null, message: err.message };
-    stream.push({ kind: 'endpoint', side, what: 'error', code: err.code ?? null, message: err.message }, clock());
-  };
-  const secured = (side: Side, s: tls.TLSSocket) => {
-    const authErr = s.authorizationError ? String((s.authorizationError as unknown as { code?: string }).code ?? s.authorizationError) : null;
-    sides[side].secure = true;
-    sides[side].verifiedPeer = s.authorized;
-    sides[side].authorizationError = authErr;
-    stream.push(
-      { kind: 'endpoint', side, what: 'secure', authorized: s.authorized, authorizationError: authErr, protocol: s.getProtocol(), cipher: s.getCipher()?.standardName ?? null },
-      clock(),
-    );
-  };
-
-  let applicationData = false;
+  let httpStatus: number | null = null;
+  let relayClosed = options.direct === true;
+  let failure: string | undefined;
+  let timedOut = false;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
-  let relayClosed = false;
   const maybeDone = () => {
     if (relayClosed && sides.cpe.closed && sides.acs.closed) resolveDone();
   };
-  const sideClosed = (side: Side) => () => {
-    if (sides[side].closed) return;
-    sides[side].closed = true;
-    stream.push({ kind: 'endpoint', side, what: 'closed' }, clock());
-    maybeDone();
+
+  let announced = false;
+  const announce = (acsPort: number, relayPort: number) => {
+    if (announced) return;
+    announced = true;
+    stream.push(
+          {
+            kind: 'session',
+            id,
+            startedAt: new Date(startEpochUs / 1000).toISOString(),
+            config,
+            endpoints: {
+              cpe: { ip: '127.0.0.1', port: 0 },
+              relay: { ip: '127.0.0.1', port: relayPort },
+              acs: { ip: '127.0.0.1', port: acsPort },
+            },
+            certificates: {
+              cpe: { chain: material.cpe.chain, trust: material.cpe.trust, expectsPeerName: material.acsHostname },
+              acs: { chain: material.acs.chain, trust: material.acs.trust, expectsPeerName: null },
+            },
+          },
+          0,
+        );
   };
 
-  // ACS: Node tls server, requires and verifies a client certificate against the lab trust store only.
-  const acsHttp = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = `Handshake Lab ACS: received ${Buffer.concat(chunks).length} bytes over mutual TLS\n`;
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
-      res.end(body);
-    });
-  });
-  const acs = tls.createServer({
-    ...settings.server,
-    key: material.acs.key,
-    cert: material.acs.chain.join('\n'),
-    ca: material.acs.trust,
-    requestCert: true,
-    rejectUnauthorized: true,
-  });
-  acs.on('keylog', learnKeyLine('acs'));
-  const acsSockets = new Set<net.Socket>();
-  acs.on('connection', (raw: net.Socket) => {
-    acsSockets.add(raw);
-    raw.once('close', () => {
-      acsSockets.delete(raw);
-      sideClosed('acs')();
-    });
-  });
-  acs.on('tlsClientError', (err: NodeJS.ErrnoException, s: tls.TLSSocket) => {
-    endpointError('acs', err);
-    s.destroy();
-  });
-  acs.on('secureConnection', (s: tls.TLSSocket) => {
-    secured('acs', s);
-    s.on('error', (e) => endpointError('acs', e));
-    acsHttp.emit('connection', s);
-  });
-  await new Promise<void>((r) => acs.listen(0, '127.0.0.1', () => r()));
-  const acsAddr = acs.address() as net.AddressInfo;
-
-  const relay = new WiretapRelay(
-    { host: '127.0.0.1', port: acsAddr.port },
-    {
-      open(conn, t, ep) {
-        wire.endpoints = ep;
-        wire.events.push({ kind: 'open', tUs: us(t) });
-        stream.push({ kind: 'tcp', conn, action: 'open', from: 'cpe' }, t);
-      },
-      data(_conn, from, bytes, t) {
-        wire.events.push({ kind: 'data', tUs: us(t), from, bytes: bytes.slice() });
-        analyzer.feed(from, bytes, t);
-      },
-      end(conn, from, t) {
-        wire.events.push({ kind: 'fin', tUs: us(t), from });
-        firstClose ??= ROLE[from];
-        stream.push({ kind: 'tcp', conn, action: 'half-close', from: ROLE[from] }, t);
-      },
-      reset(conn, from, t) {
-        wire.events.push({ kind: 'rst', tUs: us(t), from });
-        firstClose ??= ROLE[from];
-        stream.push({ kind: 'tcp', conn, action: 'reset', from: ROLE[from] }, t);
-      },
-      close(conn, t) {
-        stream.push({ kind: 'tcp', conn, action: 'close', from: null }, t);
+  const onReport = (r: WireReport) => {
+    switch (r.type) {
+      case 'listening':
+        announce(r.acsPort, r.relayPort ?? r.acsPort);
+        return;
+      case 'failed':
+        failure = r.message;
+        resolveDone();
+        return;
+      case 'keylog': {
+        let entry;
+        try {
+          entry = parseKeyLogLine(r.line);
+        } catch (e) {
+          stream.push({ kind: 'error', from: r.side, code: 'ERR_BAD_KEYLOG', message: (e as Error).message }, tOf(r.tUs));
+          return;
+        }
+        if (entry && keys.add(entry)) {
+          stream.push({ kind: 'secret', label: entry.label, clientRandom: entry.clientRandom, from: r.side, line: entry.line }, tOf(r.tUs));
+          analyzer.secretsChanged();
+        }
+        return;
+      }
+      case 'secure':
+        Object.assign(sides[r.side], { secure: true, verifiedPeer: r.authorized, authorizationError: r.authorizationError });
+        stream.push({ kind: 'endpoint', side: r.side, what: 'secure', authorized: r.authorized, authorizationError: r.authorizationError, protocol: r.protocol, cipher: r.cipher }, tOf(r.tUs));
+        return;
+      case 'error':
+        sides[r.side].error ??= { code: r.code, message: r.message };
+        stream.push({ kind: 'endpoint', side: r.side, what: 'error', code: r.code, message: r.message }, tOf(r.tUs));
+        return;
+      case 'closed':
+        if (sides[r.side].closed) return;
+        sides[r.side].closed = true;
+        stream.push({ kind: 'endpoint', side: r.side, what: 'closed' }, tOf(r.tUs));
+        maybeDone();
+        return;
+      case 'http':
+        httpStatus = r.status;
+        return;
+      case 'open':
+        wire.endpoints = { client: r.client, server: r.server };
+        wire.events.push({ kind: 'open', tUs: r.tUs });
+        stream.push({ kind: 'tcp', conn: r.conn, action: 'open', from: 'cpe' }, tOf(r.tUs));
+        return;
+      case 'data':
+        wire.events.push({ kind: 'data', tUs: r.tUs, from: r.from, bytes: r.bytes });
+        analyzer.feed(r.from, r.bytes, tOf(r.tUs));
+        return;
+      case 'fin':
+        wire.events.push({ kind: 'fin', tUs: r.tUs, from: r.from });
+        firstClose ??= ROLE[r.from];
+        stream.push({ kind: 'tcp', conn: r.conn, action: 'half-close', from: ROLE[r.from] }, tOf(r.tUs));
+        return;
+      case 'rst':
+        wire.events.push({ kind: 'rst', tUs: r.tUs, from: r.from });
+        firstClose ??= ROLE[r.from];
+        stream.push({ kind: 'tcp', conn: r.conn, action: 'reset', from: ROLE[r.from] }, tOf(r.tUs));
+        return;
+      case 'relay-closed':
+        stream.push({ kind: 'tcp', conn: r.conn, action: 'close', from: null }, tOf(r.tUs));
         relayClosed = true;
         maybeDone();
-      },
-    },
-    clock,
-  );
-  const relayAddr = options.direct ? acsAddr : await relay.listen();
-  if (options.direct) relayClosed = true;
+        return;
+    }
+  };
 
-  stream.push(
-    {
-      kind: 'session',
-      id: randomUUID(),
-      startedAt: new Date(startEpochUs / 1000).toISOString(),
-      config,
-      endpoints: {
-        cpe: { ip: '127.0.0.1', port: 0 },
-        relay: { ip: relayAddr.address, port: relayAddr.port },
-        acs: { ip: acsAddr.address, port: acsAddr.port },
-      },
-      certificates: {
-        cpe: { chain: material.cpe.chain, trust: material.cpe.trust, expectsPeerName: material.acsHostname },
-        acs: { chain: material.acs.chain, trust: material.acs.trust, expectsPeerName: null },
-      },
-    },
-    0,
-  );
-
-  // CPE: Node tls client through the relay, SNI and hostname check on the ACS name.
-  const cpe = tls.connect({
-    ...settings.client,
-    host: '127.0.0.1',
-    port: relayAddr.port,
-    servername: material.acsHostname,
-    ca: material.cpe.trust,
-    cert: material.cpe.chain.join('\n'),
-    key: material.cpe.key,
-    rejectUnauthorized: true,
-  });
-  cpe.on('keylog', learnKeyLine('cpe')); // attached before any byte is sent
-  cpe.on('error', (e) => endpointError('cpe', e));
-  cpe.once('close', sideClosed('cpe'));
-  cpe.once('secureConnect', () => {
-    secured('cpe', cpe);
-    const req = http.request(
-      {
-        createConnection: () => cpe,
-        method: 'POST',
-        path: '/acs',
-        headers: { Host: material.acsHostname, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(HTTP_PLACEHOLDER_BODY) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          applicationData = res.statusCode === 200;
-          cpe.end(); // close_notify, then FIN
-        });
-      },
-    );
-    req.on('error', (e) => endpointError('cpe', e));
-    req.end(HTTP_PLACEHOLDER_BODY);
-  });
-
-  let timedOut = false;
   const deadline = setTimeout(() => {
     timedOut = true;
     resolveDone();
   }, config.deadlineMs);
+  host.start({ id, config, material, direct: options.direct === true }, onReport);
   await done;
   clearTimeout(deadline);
-  // A timed-out session may have sockets left: destroy everything, however the session ended.
-  cpe.destroy();
-  for (const raw of acsSockets) raw.destroy();
-  await relay.close();
-  acsHttp.close();
-  await new Promise<void>((r) => acs.close(() => r()));
-  const tEnd = clock();
-  analyzer.finish(tEnd);
+  host.finish(id); // however the session ended, nothing it opened outlives it
+  if (failure !== undefined) throw new SessionStartError(`the endpoints could not start: ${failure}`);
 
-  const outcome = decideOutcome({ config, sides, alerts, messages, firstClose, applicationData, timedOut, durationMs: tEnd });
+  const tEnd = tOf(nowUs());
+  announce(0, 0); // a session that timed out before its endpoints listened still opens with its configuration
+  analyzer.finish(tEnd);
+  const outcome = decideOutcome({ config, sides, alerts, messages, firstClose, applicationData: httpStatus === 200, timedOut, durationMs: tEnd });
   const ev = stream.push(outcome, tEnd) as OutcomeEvent;
   stream.close(); // the outcome is the last event
   return { outcome: ev, events, keyLog: keys.toText(), wire };
+}
+
+/** The endpoints could not be set up (e.g. a private key that does not match its certificate). */
+export class SessionStartError extends Error {
+  override readonly name = 'SessionStartError';
+  readonly code = 'ERR_SESSION_START';
 }
 
 interface OutcomeInput {

@@ -200,12 +200,21 @@ function commonName(name: Name): string | undefined {
 }
 
 /** A DER DistinguishedName (RFC 5280 §4.1.2.4 Name) as a one-line DN; throws TlsDecodeError if malformed. */
+const nameCache = new Map<string, string>();
+
 export function formatDistinguishedName(der: Uint8Array): string {
+  const key = toHex(der);
+  const hit = nameCache.get(key);
+  if (hit !== undefined) return hit;
+  let text: string;
   try {
-    return renderName(AsnConvert.parse(der, Name));
+    text = renderName(AsnConvert.parse(der, Name));
   } catch (e) {
     throw new TlsDecodeError('ERR_BAD_VALUE', `malformed DistinguishedName: ${errText(e)}`);
   }
+  nameCache.set(key, text);
+  if (nameCache.size > SUMMARY_CACHE_SIZE) nameCache.delete(nameCache.keys().next().value!);
+  return text;
 }
 
 function errText(e: unknown): string {

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { SessionConfigSchema, Side } from '../../protocol/events.ts';
+
+/**
+ * The wire side of a session (the Node ACS and CPE, and the wiretap relay between them) runs in a
+ * worker thread; the analysis side (deframing, decryption, decoding, events, outcome) runs in the
+ * caller's thread. These are the messages between the two, checked with zod on arrival.
+ *
+ * Endpoints report only what they alone know (key log lines, Node's verdict on its peer, Node
+ * errors, closes, the HTTP status); the relay reports what crossed it. Times are wall-clock µs.
+ */
+export const SideMaterialSchema = z.object({ chain: z.array(z.string()), key: z.string(), trust: z.array(z.string()) });
+export const SessionMaterialSchema = z.object({ acs: SideMaterialSchema, cpe: SideMaterialSchema, acsHostname: z.string() });
+export type SessionMaterial = z.infer<typeof SessionMaterialSchema>;
+export type SideMaterial = z.infer<typeof SideMaterialSchema>;
+
+const Dir = z.enum(['client', 'server']);
+const Addr = z.object({ address: z.string(), port: z.number().int(), family: z.string() });
+
+export const WireReportSchema = z.discriminatedUnion('type', [
+  /** The ACS listens, and (unless direct) the relay too; the CPE is connecting. */
+  z.object({ type: z.literal('listening'), acsPort: z.number().int(), relayPort: z.number().int().nullable() }),
+  z.object({ type: z.literal('keylog'), side: Side, line: z.string(), tUs: z.number() }),
+  z.object({
+    type: z.literal('secure'),
+    side: Side,
+    authorized: z.boolean(),
+    authorizationError: z.string().nullable(),
+    protocol: z.string().nullable(),
+    cipher: z.string().nullable(),
+    tUs: z.number(),
+  }),
+  z.object({ type: z.literal('error'), side: Side, code: z.string().nullable(), message: z.string(), tUs: z.number() }),
+  z.object({ type: z.literal('closed'), side: Side, tUs: z.number() }),
+  /** The CPE received the ACS's HTTP response. */
+  z.object({ type: z.literal('http'), status: z.number().int(), tUs: z.number() }),
+  // What the relay saw, per connection.
+  z.object({ type: z.literal('open'), conn: z.number().int(), client: Addr, server: Addr, tUs: z.number() }),
+  z.object({ type: z.literal('data'), conn: z.number().int(), from: Dir, bytes: z.instanceof(Uint8Array), tUs: z.number() }),
+  z.object({ type: z.literal('fin'), conn: z.number().int(), from: Dir, tUs: z.number() }),
+  z.object({ type: z.literal('rst'), conn: z.number().int(), from: Dir, message: z.string(), tUs: z.number() }),
+  z.object({ type: z.literal('relay-closed'), conn: z.number().int(), tUs: z.number() }),
+  /** Starting failed (e.g. a key that does not match its certificate). */
+  z.object({ type: z.literal('failed'), message: z.string() }),
+]);
+export type WireReport = z.infer<typeof WireReportSchema>;
+
+export const WireStartSchema = z.object({
+  id: z.string(),
+  config: SessionConfigSchema,
+  material: SessionMaterialSchema,
+  /** Benchmark baseline: no relay, the CPE connects straight to the ACS. */
+  direct: z.boolean(),
+});
+export type WireStart = z.infer<typeof WireStartSchema>;
+
+export const WireRequestSchema = z.discriminatedUnion('type', [
+  WireStartSchema.extend({ type: z.literal('start') }),
+  z.object({ type: z.literal('finish'), id: z.string() }),
+]);
+export type WireRequest = z.infer<typeof WireRequestSchema>;
+
+export const WireMessageSchema = z.object({ id: z.string(), report: WireReportSchema });
+export type WireMessage = z.infer<typeof WireMessageSchema>;
+
+/** Where sessions' wire sides run. */
+export interface WireHost {
+  start(s: WireStart, report: (r: WireReport) => void): void;
+  /** Destroys whatever the session left open and forgets it. */
+  finish(id: string): void;
+}
+
+/** Wall-clock microseconds, comparable across threads. */
+export function nowUs(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+}
