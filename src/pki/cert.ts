@@ -274,6 +274,11 @@ export async function issueCert(spec: CertSpec, options: IssueOptions = {}): Pro
   if (spec.flipSignatureBit) signature[signature.length - 1]! ^= 0x01;
   cert.signature = signature.toString('binary');
 
+  return issuedCert(cert, key, spec);
+}
+
+/** The IssuedCert record of a signed forge certificate and its key (DER and PEM from forge's encoder). */
+function issuedCert(cert: forge.pki.Certificate, key: RsaKey, spec: CertSpec): IssuedCert {
   const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
   return {
     cert,
@@ -333,16 +338,7 @@ export function loadIssuedCert(certPem: string, keyPem: string, issuer?: IssuedC
     const v = dn(f);
     if (v !== undefined) subject[f] = v;
   }
-  const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
-  return {
-    cert,
-    certPem: forge.pem.encode({ type: 'CERTIFICATE', body: der }),
-    certDer: new Uint8Array(Buffer.from(der, 'binary')),
-    keyPem: key.privateKeyPem,
-    key: key.forgePrivate,
-    keyObject: key.keyObject,
-    spec: { subject, isCA: bc?.cA === true, ...(issuer ? { issuer } : {}) },
-  };
+  return issuedCert(cert, key, { subject, isCA: bc?.cA === true, ...(issuer ? { issuer } : {}) });
 }
 
 // ------------------------------------------------------------ chains / TLS

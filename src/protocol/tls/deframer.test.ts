@@ -3,20 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { MAX_RECORD_LEN, RecordDeframer } from './deframer.ts';
 import { TlsDecodeError } from './errors.ts';
 import { toHex } from './fields.ts';
+import { concat } from './keyschedule.ts';
 
 const record = fc
   .record({ type: fc.constantFrom(20, 21, 22, 23), minor: fc.constantFrom(1, 3), body: fc.uint8Array({ maxLength: 300 }) })
   .map(({ type, minor, body }) => Uint8Array.of(type, 3, minor, body.length >> 8, body.length & 0xff, ...body));
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Splits `bytes` at the given cut points. */
 function chunk(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
@@ -34,7 +26,7 @@ describe('RecordDeframer', () => {
   it('gives the same records for any chunking of the stream', () => {
     fc.assert(
       fc.property(fc.array(record, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 30 }), (records, cuts) => {
-        const stream = concat(records);
+        const stream = concat(...records);
         const d = new RecordDeframer();
         const got = chunk(stream, cuts).flatMap((c) => d.push(c));
         expect(got.map((r) => toHex(r.bytes))).toEqual(records.map(toHex));
@@ -63,7 +55,7 @@ describe('RecordDeframer', () => {
   it('rejects bytes that are not TLS with a typed error, then keeps rejecting', () => {
     const d = new RecordDeframer();
     const ok = Uint8Array.of(22, 3, 3, 0, 1, 0xaa);
-    expect(d.push(concat([ok, new TextEncoder().encode('GET / HTTP/1.1\r\n')]))).toHaveLength(1);
+    expect(d.push(concat(ok, new TextEncoder().encode('GET / HTTP/1.1\r\n')))).toHaveLength(1);
     expect(() => d.push(new Uint8Array(1))).toThrow(TlsDecodeError);
     expect(d.failed?.code).toBe('ERR_BAD_VALUE');
   });

@@ -112,6 +112,33 @@ export function listVector<T>(
   return { field: field(name, start, r.offset, display, { ...(opts.ref ? { ref: opts.ref } : {}), children }), values };
 }
 
+/**
+ * `DistinguishedName authorities<3..2^16-1>` (RFC 8446 §4.2.4, RFC 5246 §7.4.4): each DN rendered
+ * as text; one that does not parse keeps its bytes and says so, it is never dropped.
+ */
+export function distinguishedNames(r: Reader, name: string, ref?: string): { field: Field; names: string[] } {
+  const names: string[] = [];
+  const l = listVector(
+    r,
+    2,
+    name,
+    (s) => {
+      const v = opaqueVector(s, 2, 'DistinguishedName');
+      let text: string;
+      try {
+        text = formatDistinguishedName(v.bytes);
+      } catch (e) {
+        text = `<unparsable DN: ${e instanceof Error ? e.message : String(e)}>`;
+      }
+      names.push(text);
+      v.field.display = text;
+      return { field: v.field, value: text };
+    },
+    { ...(ref ? { ref } : {}), display: (vs) => `${vs.length} DN${vs.length === 1 ? '' : 's'}` },
+  );
+  return { field: l.field, names };
+}
+
 /** A vector of one-/two-byte enum values. */
 export function enumList(
   r: Reader,
@@ -434,28 +461,9 @@ function decodeExtensionData(type: number, d: Reader, ctx: ExtensionContext, fac
       return { children: [l.field], summary: l.values.map((v) => enumName(PSK_KEY_EXCHANGE_MODE, v, 1)).join(',') };
     }
     case 47: {
-      const dns: string[] = [];
-      const l = listVector(
-        d,
-        2,
-        'authorities',
-        (s) => {
-          const v = opaqueVector(s, 2, 'DistinguishedName');
-          let text: string;
-          try {
-            text = formatDistinguishedName(v.bytes);
-          } catch (e) {
-            // Keep the bytes visible; a DN that does not parse is shown, not dropped.
-            text = `<unparsable DN: ${e instanceof Error ? e.message : String(e)}>`;
-          }
-          dns.push(text);
-          v.field.display = text;
-          return { field: v.field, value: text };
-        },
-        { ref, display: (vs) => `${vs.length} DN${vs.length === 1 ? '' : 's'}` },
-      );
-      facts.certificateAuthorities = dns;
-      return { children: [l.field], summary: dns.join('; ') };
+      const l = distinguishedNames(d, 'authorities', ref);
+      facts.certificateAuthorities = l.names;
+      return { children: [l.field], summary: l.names.join('; ') };
     }
     case 51:
       return keyShare(d, ctx, facts, ref);

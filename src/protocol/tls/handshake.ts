@@ -29,6 +29,7 @@ import {
 } from './registry.ts';
 import {
   bytesDisplay,
+  distinguishedNames,
   decodeExtensions,
   enumField,
   enumList,
@@ -38,7 +39,7 @@ import {
   opaqueVector,
 } from './extensions.ts';
 import type { ExtensionFacts, ExtensionMessage } from './extensions.ts';
-import { formatDistinguishedName, summarizeCertificate } from './x509.ts';
+import { summarizeCertificate } from './x509.ts';
 import type { CertSummary } from './x509.ts';
 
 export type VersionFamily = 'tls12' | 'tls13';
@@ -452,32 +453,14 @@ function certificateRequest12(r: Reader): Body {
   const ref = 'RFC 5246 §7.4.4';
   const types = enumList(r, 1, 1, 'certificate_types', 'certificate_type', CLIENT_CERTIFICATE_TYPE, ref);
   const algs = enumList(r, 2, 2, 'supported_signature_algorithms', 'signature_scheme', SIGNATURE_SCHEME, ref);
-  const authorities: string[] = [];
-  const cas = listVector(
-    r,
-    2,
-    'certificate_authorities',
-    (s) => {
-      const v = opaqueVector(s, 2, 'DistinguishedName');
-      let text: string;
-      try {
-        text = formatDistinguishedName(v.bytes);
-      } catch (e) {
-        text = `<unparsable DN: ${e instanceof Error ? e.message : String(e)}>`;
-      }
-      v.field.display = text;
-      authorities.push(text);
-      return { field: v.field, value: text };
-    },
-    { ref, display: (vs) => `${vs.length} DN${vs.length === 1 ? '' : 's'}` },
-  );
+  const { field: casField, names: authorities } = distinguishedNames(r, 'certificate_authorities', ref);
   const parts = [
     `types ${types.values.map((v) => enumName(CLIENT_CERTIFICATE_TYPE, v, 1)).join(',')}`,
     `${algs.values.length} signature schemes`,
   ];
   if (authorities.length) parts.push(`CAs: ${authorities.join('; ')}`);
   return {
-    fields: [types.field, algs.field, cas.field],
+    fields: [types.field, algs.field, casField],
     summary: parts.join(', '),
     info: { kind: 'CertificateRequest', certificateTypes: types.values, signatureAlgorithms: algs.values, authorities },
   };
