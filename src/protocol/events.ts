@@ -40,6 +40,10 @@ export const SessionConfigSchema = z.object({
   /** "paper" = TLS 1.2 static-RSA mutual TLS as in the 2014 paper. */
   paper: z.boolean(),
   deadlineMs: z.number().int().positive(),
+  /** Fault ids applied (src/pki/faults), in order; [] for a correct session. */
+  faults: z.array(z.string()),
+  /** Which real implementation verifies certificates: Node's tls, or the openssl binary (s_server / s_client). */
+  verifier: z.enum(['node', 'openssl']),
 });
 export type SessionConfig = z.infer<typeof SessionConfigSchema>;
 

@@ -38,6 +38,8 @@ export interface ModeRequest {
   cipher?: string | undefined;
   paper?: boolean | undefined;
   deadlineMs?: number | undefined;
+  faults?: string[] | undefined;
+  verifier?: string | undefined;
 }
 
 export const DEFAULT_DEADLINE_MS = 10_000;
@@ -70,7 +72,11 @@ export function resolveConfig(req: ModeRequest = {}): SessionConfig {
   if (!Number.isInteger(deadlineMs) || deadlineMs <= 0 || deadlineMs > 3_600_000) {
     throw new ConfigError('ERR_BAD_CONFIG', 'deadlineMs', 'the deadline must be a whole number of ms between 1 and 3600000');
   }
-  return { tls: tlsV, kx, cipher: suite.iana, paper: paper || (tlsV === '1.2' && kx === 'rsa'), deadlineMs };
+  const verifier = req.verifier ?? 'node';
+  if (verifier !== 'node' && verifier !== 'openssl') {
+    throw new ConfigError('ERR_BAD_CONFIG', 'verifier', `--verifier must be node or openssl, not ${JSON.stringify(verifier)}`);
+  }
+  return { tls: tlsV, kx, cipher: suite.iana, paper: paper || (tlsV === '1.2' && kx === 'rsa'), deadlineMs, faults: req.faults ?? [], verifier };
 }
 
 export function suiteOf(config: SessionConfig): LabSuite {

@@ -9,7 +9,7 @@ import { CIPHER_SUITE, NAMED_GROUP, SIGNATURE_SCHEME } from '../protocol/tls/reg
 import { nodeCrypto } from './crypto-node.ts';
 import type { Direction } from './relay.ts';
 import { sharedWireHost } from './wire/host.ts';
-import { nowUs, type SessionMaterial, type WireHost, type WireReport } from './wire/protocol.ts';
+import { nowUs, type SessionMaterial, type WireHost, type WireReport, type WireScenario } from './wire/protocol.ts';
 
 export type { SessionMaterial, SideMaterial } from './wire/protocol.ts';
 
@@ -51,11 +51,13 @@ type SideState = {
  */
 export async function runSession(
   config: SessionConfig,
-  material: SessionMaterial,
+  input: SessionMaterial | WireScenario,
   onEvent: (e: LabEvent) => void = () => {},
   options: RunOptions = {},
 ): Promise<SessionResult> {
   const host = options.host ?? sharedWireHost();
+  const scenario: WireScenario = 'tls' in input ? input : { ...input, tls: { acs: {}, cpe: {} }, attacker: null };
+  const material = scenario;
   const id = randomUUID();
   const startEpochUs = nowUs();
   const tOf = (tUs: number) => Math.max(0, (tUs - startEpochUs) / 1000);
@@ -195,7 +197,7 @@ export async function runSession(
     timedOut = true;
     resolveDone();
   }, config.deadlineMs);
-  host.start({ id, config, material, direct: options.direct === true }, onReport);
+  host.start({ id, config, scenario, direct: options.direct === true }, onReport);
   await done;
   clearTimeout(deadline);
   host.finish(id); // however the session ended, nothing it opened outlives it

@@ -3,7 +3,7 @@ import type net from 'node:net';
 import tls from 'node:tls';
 import type { SessionConfig, Side } from '../../protocol/events.ts';
 import { tlsSettings } from '../modes.ts';
-import { nowUs, type SessionMaterial, type WireReport } from './protocol.ts';
+import { nowUs, type EndpointPair, type TlsOverride, type WireReport, type WireScenario } from './protocol.ts';
 
 const HTTP_PLACEHOLDER_BODY = 'Handshake Lab: placeholder request (CWMP comes later)\n';
 
@@ -15,7 +15,7 @@ type Report = (r: WireReport) => void;
  * hostname check. After the handshake the CPE sends one HTTP/1.1 POST (Node's http on the TLS
  * socket) and the ACS answers; then both close with close_notify.
  */
-export class NodeEndpointPair {
+export class NodeEndpointPair implements EndpointPair {
   private readonly acs: tls.Server;
   private readonly acsHttp: http.Server;
   private readonly acsSockets = new Set<net.Socket>();
@@ -24,7 +24,7 @@ export class NodeEndpointPair {
 
   constructor(
     private readonly config: SessionConfig,
-    private readonly material: SessionMaterial,
+    private readonly material: WireScenario,
     private readonly report: Report,
   ) {
     const settings = tlsSettings(config);

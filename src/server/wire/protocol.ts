@@ -9,10 +9,34 @@ import { SessionConfigSchema, Side } from '../../protocol/events.ts';
  * Endpoints report only what they alone know (key log lines, Node's verdict on its peer, Node
  * errors, closes, the HTTP status); the relay reports what crossed it. Times are wall-clock µs.
  */
-export const SideMaterialSchema = z.object({ chain: z.array(z.string()), key: z.string(), trust: z.array(z.string()) });
+export const SideMaterialSchema = z.object({
+  chain: z.array(z.string()),
+  key: z.string(),
+  trust: z.array(z.string()),
+  crls: z.array(z.string()).optional(),
+  crlCheck: z.enum(['leaf', 'all']).optional(),
+});
 export const SessionMaterialSchema = z.object({ acs: SideMaterialSchema, cpe: SideMaterialSchema, acsHostname: z.string() });
 export type SessionMaterial = z.infer<typeof SessionMaterialSchema>;
 export type SideMaterial = z.infer<typeof SideMaterialSchema>;
+
+const Version = z.enum(['1.2', '1.3']);
+export const TlsOverrideSchema = z.object({
+  minVersion: Version.optional(),
+  maxVersion: Version.optional(),
+  ciphers: z.string().optional(),
+  ciphersuites: z.string().optional(),
+  sendCertificate: z.boolean().optional(),
+  verifyPeer: z.boolean().optional(),
+});
+export const AttackerSchema = z.object({ chain: z.array(z.string()), key: z.string() });
+
+/** What the endpoints run with: material plus per-side TLS overrides and an optional attacker (src/pki/faults/types.ts Scenario). */
+export const WireScenarioSchema = SessionMaterialSchema.extend({
+  tls: z.object({ acs: TlsOverrideSchema, cpe: TlsOverrideSchema }),
+  attacker: AttackerSchema.nullable(),
+});
+export type WireScenario = z.infer<typeof WireScenarioSchema>;
 
 const Dir = z.enum(['client', 'server']);
 const Addr = z.object({ address: z.string(), port: z.number().int(), family: z.string() });
@@ -31,6 +55,19 @@ export const WireReportSchema = z.discriminatedUnion('type', [
     tUs: z.number(),
   }),
   z.object({ type: z.literal('error'), side: Side, code: z.string().nullable(), message: z.string(), tUs: z.number() }),
+  /**
+   * The certificate verification error this side's verifier reported (OpenSSL's X509_V_ERR name and
+   * number, the depth when the verifier says it, and its text). Node reports only the last error.
+   */
+  z.object({
+    type: z.literal('verify'),
+    side: Side,
+    name: z.string(),
+    code: z.number().int(),
+    depth: z.number().int().nullable(),
+    text: z.string(),
+    tUs: z.number(),
+  }),
   z.object({ type: z.literal('closed'), side: Side, tUs: z.number() }),
   /** The CPE received the ACS's HTTP response. */
   z.object({ type: z.literal('http'), status: z.number().int(), tUs: z.number() }),
@@ -48,7 +85,7 @@ export type WireReport = z.infer<typeof WireReportSchema>;
 export const WireStartSchema = z.object({
   id: z.string(),
   config: SessionConfigSchema,
-  material: SessionMaterialSchema,
+  scenario: WireScenarioSchema,
   /** Benchmark baseline: no relay, the CPE connects straight to the ACS. */
   direct: z.boolean(),
 });
@@ -63,6 +100,16 @@ export type WireRequest = z.infer<typeof WireRequestSchema>;
 export const WireMessageSchema = z.object({ id: z.string(), report: WireReportSchema });
 export type WireMessage = z.infer<typeof WireMessageSchema>;
 
+/** One session's two endpoints, whatever implements them (Node tls, or the openssl binary). */
+export interface EndpointPair {
+  /** The ACS listens on 127.0.0.1:0; resolves with its port. */
+  listen(): Promise<number>;
+  /** The CPE connects to 127.0.0.1:port (the relay, or the ACS directly). */
+  connect(port: number): void;
+  /** Destroys every socket and child process. Idempotent. */
+  destroy(): void;
+}
+
 /** Where sessions' wire sides run. */
 export interface WireHost {
   start(s: WireStart, report: (r: WireReport) => void): void;
@@ -74,3 +121,4 @@ export interface WireHost {
 export function nowUs(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
 }
+export type TlsOverride = z.infer<typeof TlsOverrideSchema>;

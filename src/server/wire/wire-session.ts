@@ -19,7 +19,7 @@ export class WireSession {
   async run(): Promise<void> {
     try {
       // Bad material (a key that does not match its certificate, a PEM Node cannot read) throws here.
-      const pair = (this.pair = new NodeEndpointPair(this.start.config, this.start.material, this.report));
+      const pair = (this.pair = new NodeEndpointPair(this.start.config, this.start.scenario, this.report));
       const acsPort = await pair.listen();
       let relayPort: number | null = null;
       if (!this.start.direct) {
