@@ -142,7 +142,8 @@ export const EndpointEvent = z.object({
   ...base,
   kind: z.literal('endpoint'),
   side: Side,
-  what: z.enum(['secure', 'error', 'closed']),
+  /** secure: handshake done; verify: this side's verifier rejected the peer's certificate; error: a TLS/socket error; closed. */
+  what: z.enum(['secure', 'verify', 'error', 'closed']),
   /** For "secure": did this side's TLS stack accept the peer (Node's socket.authorized)? */
   authorized: z.boolean().optional(),
   authorizationError: z.string().nullable().optional(),
@@ -150,6 +151,8 @@ export const EndpointEvent = z.object({
   message: z.string().optional(),
   protocol: z.string().nullable().optional(),
   cipher: z.string().nullable().optional(),
+  /** For "verify": OpenSSL's X509_V_ERR name and number, the depth when known, the verifier's text. */
+  verifyError: z.lazy(() => VerifyError).optional(),
 });
 
 /** A problem in the byte pipeline itself (bytes that are not TLS, a decode failure outside a message). */
@@ -161,6 +164,9 @@ export const ErrorEvent = z.object({
   message: z.string(),
 });
 
+export const VerifyError = z.object({ name: z.string(), code: z.number().int(), depth: z.number().int().nullable(), text: z.string() });
+export type VerifyError = z.infer<typeof VerifyError>;
+
 const SideOutcome = z.object({
   /** Node's error on this side's socket, if any. */
   error: z.object({ code: z.string().nullable(), message: z.string() }).nullable(),
@@ -170,6 +176,8 @@ const SideOutcome = z.object({
   verifiedPeer: z.boolean().nullable(),
   /** Did this side reach a completed handshake. */
   secure: z.boolean(),
+  /** The certificate verification error this side's verifier reported about its peer (Node: the last one it met; OpenSSL: the first). */
+  verifyError: VerifyError.nullable(),
 });
 
 export const OutcomeEvent = z.object({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
-import type { LabEvent, OutcomeEvent, SessionConfig, Side } from '../protocol/events.ts';
+import type { LabEvent, OutcomeEvent, SessionConfig, Side, VerifyError } from '../protocol/events.ts';
 import { EventStream, FlightCounter, messageEventBody, OTHER, ROLE } from '../protocol/session-events.ts';
 import { TlsConnectionAnalyzer, type AnalyzedMessage } from '../protocol/tls/connection.ts';
 import { enumName } from '../protocol/tls/enums.ts';
@@ -36,6 +36,7 @@ export interface RunOptions {
 
 type SideState = {
   error: { code: string | null; message: string } | null;
+  verifyError: VerifyError | null;
   authorizationError: string | null;
   verifiedPeer: boolean | null;
   secure: boolean;
@@ -89,8 +90,8 @@ export async function runSession(
 
   // Endpoint state, as each side's Node reports it.
   const sides: Record<Side, SideState> = {
-    cpe: { error: null, authorizationError: null, verifiedPeer: null, secure: false, closed: false },
-    acs: { error: null, authorizationError: null, verifiedPeer: null, secure: false, closed: false },
+    cpe: { error: null, verifyError: null, authorizationError: null, verifiedPeer: null, secure: false, closed: false },
+    acs: { error: null, verifyError: null, authorizationError: null, verifiedPeer: null, secure: false, closed: false },
   };
   let httpStatus: number | null = null;
   let relayClosed = options.direct === true;
@@ -150,9 +151,16 @@ export async function runSession(
         return;
       }
       case 'secure':
-        Object.assign(sides[r.side], { secure: true, verifiedPeer: r.authorized, authorizationError: r.authorizationError });
+        Object.assign(sides[r.side], { secure: true, verifiedPeer: r.authorized && sides[r.side].verifyError === null, authorizationError: r.authorizationError });
         stream.push({ kind: 'endpoint', side: r.side, what: 'secure', authorized: r.authorized, authorizationError: r.authorizationError, protocol: r.protocol, cipher: r.cipher }, tOf(r.tUs));
         return;
+      case 'verify': {
+        const verifyError = { name: r.name, code: r.code, depth: r.depth, text: r.text };
+        sides[r.side].verifyError ??= verifyError;
+        sides[r.side].verifiedPeer = false;
+        stream.push({ kind: 'endpoint', side: r.side, what: 'verify', verifyError }, tOf(r.tUs));
+        return;
+      }
       case 'error':
         sides[r.side].error ??= { code: r.code, message: r.message };
         stream.push({ kind: 'endpoint', side: r.side, what: 'error', code: r.code, message: r.message }, tOf(r.tUs));
@@ -220,7 +228,7 @@ export class SessionStartError extends Error {
 
 interface OutcomeInput {
   config: SessionConfig;
-  sides: Record<Side, { error: { code: string | null; message: string } | null; authorizationError: string | null; verifiedPeer: boolean | null; secure: boolean }>;
+  sides: Record<Side, SideState>;
   alerts: OutcomeEvent['alerts'];
   messages: AnalyzedMessage[];
   firstClose: Side | null;
@@ -248,12 +256,16 @@ function decideOutcome(o: OutcomeInput): Omit<OutcomeEvent, 'v' | 'seq' | 't'> {
     abort,
     alerts: o.alerts,
     firstClose: o.firstClose,
-    cpe: { ...o.sides.cpe },
-    acs: { ...o.sides.acs },
+    cpe: sideOutcome(o.sides.cpe),
+    acs: sideOutcome(o.sides.acs),
     negotiated,
     applicationData: o.applicationData,
     durationMs: Math.round(o.durationMs * 1000) / 1000,
   };
+}
+
+function sideOutcome(s: SideState): OutcomeEvent['cpe'] {
+  return { error: s.error, authorizationError: s.authorizationError, verifiedPeer: s.verifiedPeer, secure: s.secure, verifyError: s.verifyError };
 }
 
 function describe(ok: boolean, abort: OutcomeEvent['abort'], o: OutcomeInput, n: OutcomeEvent['negotiated']): string {
@@ -264,6 +276,7 @@ function describe(ok: boolean, abort: OutcomeEvent['abort'], o: OutcomeInput, n:
   if (abort.kind === 'timeout') return `No result within the ${abort.afterMs} ms deadline; the session was ended.`;
   const why = (s: Side) => {
     const st = o.sides[s];
+    if (st.verifyError) return `${st.verifyError.name}: ${st.verifyError.text}${st.verifyError.depth !== null ? ` at depth ${st.verifyError.depth}` : ''}`;
     return st.authorizationError ?? st.error?.code ?? st.error?.message ?? null;
   };
   if (abort.kind === 'alert') {

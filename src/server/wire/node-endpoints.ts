@@ -1,9 +1,27 @@
 import http from 'node:http';
+import { isIP } from 'node:net';
 import type net from 'node:net';
 import tls from 'node:tls';
 import type { SessionConfig, Side } from '../../protocol/events.ts';
 import { tlsSettings } from '../modes.ts';
-import { nowUs, type EndpointPair, type TlsOverride, type WireReport, type WireScenario } from './protocol.ts';
+import { x509ErrorOfNodeCode } from './x509-errors.ts';
+import { nowUs, type EndpointPair, type SideMaterial, type TlsOverride, type WireReport, type WireScenario } from './protocol.ts';
+
+const VERSION: Record<'1.2' | '1.3', tls.SecureVersion> = { '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' };
+
+/**
+ * One side's Node TLS options: the mode's settings, this side's credentials and trust, then the
+ * scenario's overrides (a fault is data; this is the only place it turns into Node options).
+ */
+export function applyOverride<T extends tls.TlsOptions | tls.ConnectionOptions>(base: T, side: SideMaterial, o: TlsOverride): T {
+  const opts: T = { ...base, ca: side.trust, rejectUnauthorized: o.verifyPeer !== false };
+  if (o.sendCertificate !== false) Object.assign(opts, { cert: side.chain.join('\n'), key: side.key });
+  if (side.crls?.length) opts.crl = side.crls; // Node turns on CRL checking (leaf and chain) when CRLs are given
+  if (o.minVersion) opts.minVersion = VERSION[o.minVersion];
+  if (o.maxVersion) opts.maxVersion = VERSION[o.maxVersion];
+  if (o.ciphers !== undefined || o.ciphersuites !== undefined) opts.ciphers = [o.ciphersuites, o.ciphers].filter(Boolean).join(':');
+  return opts;
+}
 
 const HTTP_PLACEHOLDER_BODY = 'Handshake Lab: placeholder request (CWMP comes later)\n';
 
@@ -38,14 +56,21 @@ export class NodeEndpointPair implements EndpointPair {
       });
     });
     const acs = (this.acs = tls.createServer({
-      ...settings.server,
-      key: material.acs.key,
-      cert: material.acs.chain.join('\n'),
-      ca: material.acs.trust,
+      ...applyOverride(settings.server, material.acs, material.tls.acs),
       requestCert: true,
-      rejectUnauthorized: true,
     }));
-    acs.on('keylog', (line: Buffer) => report({ type: 'keylog', side: 'acs', line: line.toString('latin1'), tUs: nowUs() }));
+    const watched = new WeakSet<tls.TLSSocket>();
+    acs.on('keylog', (line: Buffer, sock: tls.TLSSocket) => {
+      report({ type: 'keylog', side: 'acs', line: line.toString('latin1'), tUs: nowUs() });
+      // Node's server verifies the client certificate after the handshake and, when it fails,
+      // destroys the socket without an alert and without any event: the error is only on the
+      // socket. Our 'secure' listener runs after Node's own, so it reads what Node decided.
+      if (watched.has(sock)) return;
+      watched.add(sock);
+      sock.once('secure', () => {
+        if (sock.authorizationError) this.verifyFailed('acs', String(sock.authorizationError), null);
+      });
+    });
     acs.on('connection', (raw: net.Socket) => {
       this.acsSockets.add(raw);
       raw.once('close', () => {
@@ -79,14 +104,11 @@ export class NodeEndpointPair implements EndpointPair {
   connect(port: number): void {
     const { material, report } = this;
     const cpe = (this.cpe = tls.connect({
-      ...tlsSettings(this.config).client,
+      ...applyOverride(tlsSettings(this.config).client, material.cpe, material.tls.cpe),
       host: '127.0.0.1',
       port,
-      servername: material.acsHostname,
-      ca: material.cpe.trust,
-      cert: material.cpe.chain.join('\n'),
-      key: material.cpe.key,
-      rejectUnauthorized: true,
+      // SNI must be a host name (RFC 6066 §3); for an IP URL Node sends none and checks the IP SAN.
+      ...(isIP(material.acsHostname) ? { checkServerIdentity: (_h: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(material.acsHostname, cert) } : { servername: material.acsHostname }),
     }));
     cpe.on('keylog', (line: Buffer) => report({ type: 'keylog', side: 'cpe', line: line.toString('latin1'), tUs: nowUs() })); // before any byte is sent
     cpe.on('error', (e) => this.error('cpe', e));
@@ -121,7 +143,18 @@ export class NodeEndpointPair implements EndpointPair {
     if (this.acs.listening) this.acs.close();
   }
 
+  private readonly verified = new Set<Side>();
+
+  /** This side's verifier rejected the peer's certificate: the X509_V_ERR it reported. */
+  private verifyFailed(side: Side, nodeCode: string, message: string | null): void {
+    if (this.verified.has(side)) return;
+    this.verified.add(side);
+    const v = x509ErrorOfNodeCode(nodeCode);
+    if (v) this.report({ type: 'verify', side, name: v.name, code: v.code, depth: null, text: message ?? v.text, tUs: nowUs() });
+  }
+
   private error(side: Side, err: NodeJS.ErrnoException): void {
+    if (err.code) this.verifyFailed(side, err.code, err.message);
     if (this.errored.has(side)) return; // the first error is the cause; later ones are its echoes
     this.errored.add(side);
     this.report({ type: 'error', side, code: err.code ?? null, message: err.message, tUs: nowUs() });
@@ -130,6 +163,7 @@ export class NodeEndpointPair implements EndpointPair {
   private secured(side: Side, sock: tls.TLSSocket): void {
     const ae = sock.authorizationError as unknown as { code?: string } | string | null | undefined;
     const authorizationError = ae ? (typeof ae === 'string' ? ae : (ae.code ?? String(ae))) : null;
+    if (authorizationError) this.verifyFailed(side, authorizationError, null);
     this.report({
       type: 'secure',
       side,
