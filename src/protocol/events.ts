@@ -10,6 +10,9 @@ export const EVENT_SCHEMA_VERSION = 1;
 
 export const Side = z.enum(['cpe', 'acs']);
 export type Side = z.infer<typeof Side>;
+/** Who is on the wire: the two endpoints, and an on-path attacker when a fault puts one there. */
+export const Party = z.enum(['cpe', 'acs', 'attacker']);
+export type Party = z.infer<typeof Party>;
 
 export const FieldSchema: z.ZodType<Field> = z.lazy(() =>
   z.object({
@@ -74,7 +77,7 @@ export const TcpEvent = z.object({
   conn: z.number().int().nonnegative(),
   /** open: the CPE's connection reached the relay and the relay's reached the ACS; half-close: `from` sent FIN; close: both ways closed; reset: `from` aborted. */
   action: z.enum(['open', 'half-close', 'close', 'reset']),
-  from: Side.nullable(),
+  from: Party.nullable(),
 });
 
 export const RecordInfo = z.object({
@@ -106,8 +109,8 @@ export const MessageEvent = z.object({
   conn: z.number().int().nonnegative(),
   /** RFC spelling: ClientHello, ServerHello, Certificate, …, ChangeCipherSpec, Alert, ApplicationData. */
   name: z.string(),
-  from: Side,
-  to: Side,
+  from: Party,
+  to: Party,
   record: RecordInfo,
   /** Protected by record encryption on the wire. */
   encrypted: z.boolean(),
@@ -132,7 +135,7 @@ export const SecretEvent = z.object({
   kind: z.literal('secret'),
   label: z.string(),
   clientRandom: z.string(),
-  from: Side,
+  from: Party,
   /** The SSLKEYLOGFILE line (lab keys only: these are throwaway sessions). */
   line: z.string(),
 });
@@ -141,7 +144,7 @@ export const SecretEvent = z.object({
 export const EndpointEvent = z.object({
   ...base,
   kind: z.literal('endpoint'),
-  side: Side,
+  side: Party,
   /** secure: handshake done; verify: this side's verifier rejected the peer's certificate; error: a TLS/socket error; closed. */
   what: z.enum(['secure', 'verify', 'error', 'closed']),
   /** For "secure": did this side's TLS stack accept the peer (Node's socket.authorized)? */
@@ -159,7 +162,7 @@ export const EndpointEvent = z.object({
 export const ErrorEvent = z.object({
   ...base,
   kind: z.literal('error'),
-  from: Side.nullable(),
+  from: Party.nullable(),
   code: z.string(),
   message: z.string(),
 });
@@ -186,21 +189,25 @@ export const OutcomeEvent = z.object({
   ok: z.boolean(),
   /** One sentence in words. */
   summary: z.string(),
-  abortedBy: Side.nullable(),
+  /** An on-path attacker completed a handshake with the CPE and read its traffic. */
+  compromised: z.boolean(),
+  abortedBy: Party.nullable(),
   /** How the session ended abnormally: an alert on the wire, a close without alert, or the deadline. */
   abort: z
     .discriminatedUnion('kind', [
-      z.object({ kind: z.literal('alert'), from: Side, alert: AlertInfo }),
-      z.object({ kind: z.literal('close'), from: Side }),
+      z.object({ kind: z.literal('alert'), from: Party, alert: AlertInfo }),
+      z.object({ kind: z.literal('close'), from: Party }),
       z.object({ kind: z.literal('timeout'), afterMs: z.number() }),
     ])
     .nullable(),
   /** Every alert seen on the wire, in order (close_notify included). */
-  alerts: z.array(z.object({ from: Side, alert: AlertInfo, encrypted: z.boolean() })),
-  /** Who closed the TCP connection first. */
-  firstClose: Side.nullable(),
+  alerts: z.array(z.object({ from: Party, alert: AlertInfo, encrypted: z.boolean(), conn: z.number().int().nonnegative() })),
+  /** Who closed the CPE's TCP connection first. */
+  firstClose: Party.nullable(),
   cpe: SideOutcome,
   acs: SideOutcome,
+  /** The on-path attacker, when a fault put one on the wire. */
+  attacker: SideOutcome.nullable(),
   negotiated: z.object({
     version: z.string().nullable(),
     cipherSuite: z.string().nullable(),

@@ -1,10 +1,11 @@
 import type { AnalyzedMessage, Peer } from './tls/connection.ts';
 import { toHex } from './tls/fields.ts';
-import { EVENT_SCHEMA_VERSION, type LabEvent, type LabEventBody, type MessageEvent, type Side } from './events.ts';
+import { EVENT_SCHEMA_VERSION, type LabEvent, type LabEventBody, type MessageEvent, type Party } from './events.ts';
 
-/** Who plays which TLS role. In the lab the CPE is the TLS client and the ACS the server (TR-069 §3.3). */
-export const ROLE: Record<Peer, Side> = { client: 'cpe', server: 'acs' };
-export const OTHER: Record<Side, Side> = { cpe: 'acs', acs: 'cpe' };
+/** Who plays which TLS role on one connection. */
+export type Roles = Record<Peer, Party>;
+/** The lab's usual connection: the CPE is the TLS client and the ACS the server (TR-069 §3.3). */
+export const ROLE: Roles = { client: 'cpe', server: 'acs' };
 
 /**
  * Stamps event bodies with v, a monotonic seq and t, in the order they are emitted.
@@ -33,9 +34,9 @@ export class EventStream {
 
 /** Numbers flights per connection: consecutive messages from one side form one flight. */
 export class FlightCounter {
-  private last: Side | undefined;
+  private last: Party | undefined;
   private n = 0;
-  next(from: Side): number {
+  next(from: Party): number {
     if (from !== this.last) {
       this.n++;
       this.last = from;
@@ -44,14 +45,13 @@ export class FlightCounter {
   }
 }
 
-export function messageEventBody(m: AnalyzedMessage, conn: number, flight: number): Omit<MessageEvent, 'v' | 'seq' | 't'> {
-  const from = ROLE[m.from];
+export function messageEventBody(m: AnalyzedMessage, conn: number, flight: number, roles: Roles = ROLE): Omit<MessageEvent, 'v' | 'seq' | 't'> {
   return {
     kind: 'message',
     conn,
     name: m.name,
-    from,
-    to: OTHER[from],
+    from: roles[m.from],
+    to: roles[m.from === 'client' ? 'server' : 'client'],
     record: m.record,
     encrypted: m.encrypted,
     decrypted: m.decrypted,

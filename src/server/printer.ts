@@ -25,7 +25,7 @@ function colorFor(m: MessageEvent): keyof typeof C {
 }
 
 export function formatMessage(m: MessageEvent, n: number, o: PrintOptions): string {
-  const arrow = m.from === 'cpe' ? 'CPE → ACS' : 'ACS → CPE';
+  const arrow = `${m.from.toUpperCase()} → ${m.to.toUpperCase()}`.padEnd(17) + (m.conn ? `#${m.conn}` : '  ');
   const lock = !m.encrypted ? ' ' : m.decrypted ? '🔓' : '🔒';
   const rec = enumName(CONTENT_TYPE, m.record.contentType, 1);
   const line = `${String(n).padStart(4)} ${(m.t / 1000).toFixed(6).padStart(10)}  ${arrow}  ${lock} ${rec.padEnd(18)} ${paint(o, colorFor(m), m.name.padEnd(20))} ${m.summary}`;
@@ -53,11 +53,13 @@ export function formatOutcome(o: OutcomeEvent, p: PrintOptions): string {
   const lines = [`${head}  ${o.summary}`];
   const n = o.negotiated;
   lines.push(`    negotiated: ${n.version ?? '-'}, ${n.cipherSuite ?? '-'}, group ${n.group ?? '-'}, server signature ${n.serverSignature ?? '-'}, client signature ${n.clientSignature ?? '-'}`);
-  for (const side of ['cpe', 'acs'] as const) {
+  for (const side of ['cpe', 'acs', 'attacker'] as const) {
     const s = o[side];
+    if (!s) continue;
     const parts = [`secure=${s.secure}`, `verified peer=${s.verifiedPeer ?? '-'}`];
     if (s.authorizationError) parts.push(`authorizationError=${s.authorizationError}`);
-    if (s.error) parts.push(`error=${s.error.code ?? ''} ${s.error.message}`);
+    if (s.verifyError) parts.push(`verify error=${s.verifyError.name} (${s.verifyError.code})`);
+    if (s.error) parts.push(`error=${s.error.code ?? ''} ${s.error.message.split('\n')[0]}`);
     lines.push(`    ${side.toUpperCase()}: ${parts.join(', ')}`);
   }
   if (o.alerts.length) lines.push(`    alerts: ${o.alerts.map((a) => `${a.from.toUpperCase()} ${a.alert.levelName} ${a.alert.description}(${a.alert.code})${a.encrypted ? ' [encrypted]' : ''}`).join('; ')}`);
@@ -77,7 +79,7 @@ export class TextPrinter {
     switch (e.kind) {
       case 'session':
         this.out(paint(this.o, 'dim', `session ${e.id}: TLS ${e.config.tls}, ${e.config.kx.toUpperCase()}, ${e.config.cipher}${e.config.paper ? ' (paper mode)' : ''}; CPE → relay ${e.endpoints.relay.ip}:${e.endpoints.relay.port} → ACS ${e.endpoints.acs.ip}:${e.endpoints.acs.port}`));
-        this.out(paint(this.o, 'dim', '   No       Time  Direction     Record             Message              Details'));
+        this.out(paint(this.o, 'dim', '   No       Time  Direction             Record             Message              Details'));
         break;
       case 'message':
         this.out(formatMessage(e, ++this.n, this.o));
@@ -89,8 +91,10 @@ export class TextPrinter {
         this.out(paint(this.o, 'red', `     ${(e.t / 1000).toFixed(6).padStart(10)}  ! ${e.code}: ${e.message}`));
         break;
       case 'endpoint':
-        if (e.what === 'error') this.out(paint(this.o, 'yellow', `     ${(e.t / 1000).toFixed(6).padStart(10)}  ${e.side.toUpperCase()} (Node) error: ${e.code ?? ''} ${e.message ?? ''}`));
-        else if (this.o.verbose) this.out(paint(this.o, 'dim', `     ${(e.t / 1000).toFixed(6).padStart(10)}  ${e.side.toUpperCase()} (Node) ${e.what}${e.what === 'secure' ? `: authorized=${e.authorized}${e.authorizationError ? ` (${e.authorizationError})` : ''}` : ''}`));
+        if (e.what === 'error') this.out(paint(this.o, 'yellow', `     ${(e.t / 1000).toFixed(6).padStart(10)}  ${e.side.toUpperCase()} error: ${e.code ?? ''} ${(e.message ?? '').trim()}`));
+        else if (e.what === 'verify' && e.verifyError)
+          this.out(paint(this.o, 'yellow', `     ${(e.t / 1000).toFixed(6).padStart(10)}  ${e.side.toUpperCase()} rejects the peer's certificate: ${e.verifyError.name} (${e.verifyError.code}) ${e.verifyError.text}${e.verifyError.depth !== null ? ` at depth ${e.verifyError.depth}` : ''}`));
+        else if (this.o.verbose) this.out(paint(this.o, 'dim', `     ${(e.t / 1000).toFixed(6).padStart(10)}  ${e.side.toUpperCase()} ${e.what}${e.what === 'secure' ? `: authorized=${e.authorized}${e.authorizationError ? ` (${e.authorizationError})` : ''}` : ''}`));
         break;
       case 'secret':
         if (this.o.verbose) this.out(paint(this.o, 'dim', `     ${(e.t / 1000).toFixed(6).padStart(10)}  key log from ${e.from.toUpperCase()}: ${e.label}`));

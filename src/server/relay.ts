@@ -21,14 +21,17 @@ export interface RelayTap {
 export class WiretapRelay {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
-  private nextConn = 0;
+  private nextConn: number;
 
   constructor(
     /** Where accepted connections are forwarded; may be set before the first connection arrives. */
     readonly target: { host: string; port: number },
     private readonly tap: RelayTap,
     private readonly clock: () => number,
+    /** Number of this relay's first connection (several relays in one session number their connections apart). */
+    firstConn = 0,
   ) {
+    this.nextConn = firstConn;
     this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (c) => this.accept(c));
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
-import type { LabEvent, OutcomeEvent, SessionConfig, Side, VerifyError } from '../protocol/events.ts';
-import { EventStream, FlightCounter, messageEventBody, OTHER, ROLE } from '../protocol/session-events.ts';
+import type { LabEvent, OutcomeEvent, Party, SessionConfig, Side, VerifyError } from '../protocol/events.ts';
+import { EventStream, FlightCounter, messageEventBody, ROLE, type Roles } from '../protocol/session-events.ts';
 import { TlsConnectionAnalyzer, type AnalyzedMessage } from '../protocol/tls/connection.ts';
 import { enumName } from '../protocol/tls/enums.ts';
 import { KeyLogStore, parseKeyLogLine } from '../protocol/tls/keylog.ts';
@@ -73,34 +73,47 @@ export async function runSession(
   // What the wire showed, for the outcome.
   const alerts: OutcomeEvent['alerts'] = [];
   const messages: AnalyzedMessage[] = [];
-  let firstClose: Side | null = null;
-  const flights = new FlightCounter();
+  let firstClose: Party | null = null;
 
-  const analyzer = new TlsConnectionAnalyzer(nodeCrypto, keys, {
-    message(m) {
-      messages.push(m);
-      const flight = flights.next(ROLE[m.from]);
-      if (m.alert) alerts.push({ from: ROLE[m.from], alert: m.alert, encrypted: m.encrypted });
-      stream.push(messageEventBody(m, 0, flight), m.t);
-    },
-    error(e) {
-      stream.push({ kind: 'error', from: ROLE[e.from], code: e.code, message: e.message }, e.t);
-    },
-  });
-
-  // Endpoint state, as each side's Node reports it.
-  const sides: Record<Side, SideState> = {
-    cpe: { error: null, verifyError: null, authorizationError: null, verifiedPeer: null, secure: false, closed: false },
-    acs: { error: null, verifyError: null, authorizationError: null, verifiedPeer: null, secure: false, closed: false },
+  // One analyzer per TCP connection the relay forwards. With an on-path attacker there are two:
+  // conn 0 is CPE ⇄ attacker (posing as the ACS), conn 1 is attacker ⇄ ACS.
+  const rolesOf = (conn: number): Roles =>
+    scenario.attacker ? (conn === 0 ? { client: 'cpe', server: 'attacker' } : { client: 'attacker', server: 'acs' }) : ROLE;
+  const conns = new Map<number, { analyzer: TlsConnectionAnalyzer; open: boolean }>();
+  const connection = (conn: number) => {
+    let c = conns.get(conn);
+    if (c) return c;
+    const roles = rolesOf(conn);
+    const flights = new FlightCounter();
+    const analyzer = new TlsConnectionAnalyzer(nodeCrypto, keys, {
+      message(m) {
+        if (conn === 0) messages.push(m);
+        if (m.alert) alerts.push({ from: roles[m.from], alert: m.alert, encrypted: m.encrypted, conn });
+        stream.push(messageEventBody(m, conn, flights.next(roles[m.from]), roles), m.t);
+      },
+      error(e) {
+        stream.push({ kind: 'error', from: roles[e.from], code: e.code, message: e.message }, e.t);
+      },
+    });
+    conns.set(conn, (c = { analyzer, open: true }));
+    return c;
   };
+
+  // Endpoint state, as each party's own TLS stack reports it.
+  const fresh = (): SideState => ({ error: null, verifyError: null, authorizationError: null, verifiedPeer: null, secure: false, closed: false });
+  const sides: Record<Party, SideState> = { cpe: fresh(), acs: fresh(), attacker: fresh() };
+  let acsConnected = false;
   let httpStatus: number | null = null;
-  let relayClosed = options.direct === true;
   let failure: string | undefined;
   let timedOut = false;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
+  // Done when every forwarded connection has closed and every party that took part has closed.
   const maybeDone = () => {
-    if (relayClosed && sides.cpe.closed && sides.acs.closed) resolveDone();
+    const relaysClosed = [...conns.values()].every((c) => !c.open);
+    const acsDone = sides.acs.closed || !acsConnected;
+    const attackerDone = !scenario.attacker || sides.attacker.closed || conns.size === 0;
+    if (relaysClosed && sides.cpe.closed && acsDone && attackerDone) resolveDone();
   };
 
   let announced = false;
@@ -146,7 +159,7 @@ export async function runSession(
         }
         if (entry && keys.add(entry)) {
           stream.push({ kind: 'secret', label: entry.label, clientRandom: entry.clientRandom, from: r.side, line: entry.line }, tOf(r.tUs));
-          analyzer.secretsChanged();
+          for (const c of conns.values()) c.analyzer.secretsChanged();
         }
         return;
       }
@@ -175,27 +188,35 @@ export async function runSession(
         httpStatus = r.status;
         return;
       case 'open':
-        wire.endpoints = { client: r.client, server: r.server };
-        wire.events.push({ kind: 'open', tUs: r.tUs });
-        stream.push({ kind: 'tcp', conn: r.conn, action: 'open', from: 'cpe' }, tOf(r.tUs));
+        if (r.conn === 0) {
+          wire.endpoints = { client: r.client, server: r.server };
+          wire.events.push({ kind: 'open', tUs: r.tUs });
+        }
+        connection(r.conn);
+        if (rolesOf(r.conn).server === 'acs') acsConnected = true;
+        stream.push({ kind: 'tcp', conn: r.conn, action: 'open', from: rolesOf(r.conn).client }, tOf(r.tUs));
         return;
       case 'data':
-        wire.events.push({ kind: 'data', tUs: r.tUs, from: r.from, bytes: r.bytes });
-        analyzer.feed(r.from, r.bytes, tOf(r.tUs));
+        if (r.conn === 0) wire.events.push({ kind: 'data', tUs: r.tUs, from: r.from, bytes: r.bytes });
+        connection(r.conn).analyzer.feed(r.from, r.bytes, tOf(r.tUs));
         return;
       case 'fin':
-        wire.events.push({ kind: 'fin', tUs: r.tUs, from: r.from });
-        firstClose ??= ROLE[r.from];
-        stream.push({ kind: 'tcp', conn: r.conn, action: 'half-close', from: ROLE[r.from] }, tOf(r.tUs));
+        if (r.conn === 0) {
+          wire.events.push({ kind: 'fin', tUs: r.tUs, from: r.from });
+          firstClose ??= rolesOf(0)[r.from];
+        }
+        stream.push({ kind: 'tcp', conn: r.conn, action: 'half-close', from: rolesOf(r.conn)[r.from] }, tOf(r.tUs));
         return;
       case 'rst':
-        wire.events.push({ kind: 'rst', tUs: r.tUs, from: r.from });
-        firstClose ??= ROLE[r.from];
-        stream.push({ kind: 'tcp', conn: r.conn, action: 'reset', from: ROLE[r.from] }, tOf(r.tUs));
+        if (r.conn === 0) {
+          wire.events.push({ kind: 'rst', tUs: r.tUs, from: r.from });
+          firstClose ??= rolesOf(0)[r.from];
+        }
+        stream.push({ kind: 'tcp', conn: r.conn, action: 'reset', from: rolesOf(r.conn)[r.from] }, tOf(r.tUs));
         return;
       case 'relay-closed':
         stream.push({ kind: 'tcp', conn: r.conn, action: 'close', from: null }, tOf(r.tUs));
-        relayClosed = true;
+        connection(r.conn).open = false;
         maybeDone();
         return;
     }
@@ -213,8 +234,8 @@ export async function runSession(
 
   const tEnd = tOf(nowUs());
   announce(0, 0); // a session that timed out before its endpoints listened still opens with its configuration
-  analyzer.finish(tEnd);
-  const outcome = decideOutcome({ config, sides, alerts, messages, firstClose, applicationData: httpStatus === 200, timedOut, durationMs: tEnd });
+  for (const c of conns.values()) c.analyzer.finish(tEnd);
+  const outcome = decideOutcome({ config, sides, alerts, messages, firstClose, applicationData: httpStatus === 200, timedOut, durationMs: tEnd, attacker: scenario.attacker !== null, connected: conns.size > 0 });
   const ev = stream.push(outcome, tEnd) as OutcomeEvent;
   stream.close(); // the outcome is the last event
   return { outcome: ev, events, keyLog: keys.toText(), wire };
@@ -228,36 +249,47 @@ export class SessionStartError extends Error {
 
 interface OutcomeInput {
   config: SessionConfig;
-  sides: Record<Side, SideState>;
+  sides: Record<Party, SideState>;
   alerts: OutcomeEvent['alerts'];
   messages: AnalyzedMessage[];
-  firstClose: Side | null;
+  firstClose: Party | null;
   applicationData: boolean;
   timedOut: boolean;
   durationMs: number;
+  attacker: boolean;
+  /** A TCP connection reached the relay. */
+  connected: boolean;
 }
 
 const BENIGN_ALERTS = new Set([0 /* close_notify */, 90 /* user_canceled */]);
 
 function decideOutcome(o: OutcomeInput): Omit<OutcomeEvent, 'v' | 'seq' | 't'> {
   const negotiated = negotiatedFromWire(o.messages);
-  const bad = o.alerts.find((a) => a.alert.level === 2 || !BENIGN_ALERTS.has(a.alert.code));
+  // The CPE's own connection decides how the session ended (with an attacker, conn 1 is the attacker's).
+  const bad = o.alerts.find((a) => a.conn === 0 && (a.alert.level === 2 || !BENIGN_ALERTS.has(a.alert.code)));
   const ok = !o.timedOut && !bad && o.applicationData && o.sides.cpe.verifiedPeer === true && o.sides.acs.verifiedPeer === true;
+  // The CPE finished a handshake with the on-path attacker: whatever it sent, the attacker read.
+  const compromised = o.attacker && o.sides.cpe.secure;
   let abort: OutcomeEvent['abort'] = null;
   if (o.timedOut) abort = { kind: 'timeout', afterMs: o.config.deadlineMs };
+  else if (compromised) abort = null;
   else if (bad) abort = { kind: 'alert', from: bad.from, alert: bad.alert };
   else if (!ok) abort = { kind: 'close', from: o.firstClose ?? (o.sides.cpe.error ? 'cpe' : 'acs') };
-  const abortedBy: Side | null = abort && abort.kind !== 'timeout' ? abort.from : null;
+  const abortedBy: Party | null = abort && abort.kind !== 'timeout' ? abort.from : null;
   return {
     kind: 'outcome',
     ok,
-    summary: describe(ok, abort, o, negotiated),
+    summary: compromised
+      ? `The CPE accepted the attacker's certificate without a valid verification (${o.sides.cpe.authorizationError ?? 'verification off'}): the attacker decrypted everything the CPE sent${o.applicationData ? ' and answered in the ACS\'s place' : ''}.`
+      : describe(ok, abort, o, negotiated),
+    compromised,
     abortedBy,
     abort,
     alerts: o.alerts,
     firstClose: o.firstClose,
     cpe: sideOutcome(o.sides.cpe),
     acs: sideOutcome(o.sides.acs),
+    attacker: o.attacker ? sideOutcome(o.sides.attacker) : null,
     negotiated,
     applicationData: o.applicationData,
     durationMs: Math.round(o.durationMs * 1000) / 1000,
@@ -274,7 +306,7 @@ function describe(ok: boolean, abort: OutcomeEvent['abort'], o: OutcomeInput, n:
   }
   if (!abort) return 'The session did not complete.';
   if (abort.kind === 'timeout') return `No result within the ${abort.afterMs} ms deadline; the session was ended.`;
-  const why = (s: Side) => {
+  const why = (s: Party) => {
     const st = o.sides[s];
     if (st.verifyError) return `${st.verifyError.name}: ${st.verifyError.text}${st.verifyError.depth !== null ? ` at depth ${st.verifyError.depth}` : ''}`;
     return st.authorizationError ?? st.error?.code ?? st.error?.message ?? null;
@@ -283,7 +315,8 @@ function describe(ok: boolean, abort: OutcomeEvent['abort'], o: OutcomeInput, n:
     const w = why(abort.from);
     return `The ${abort.from.toUpperCase()} aborted with a ${abort.alert.levelName} ${abort.alert.description} (${abort.alert.code}) alert${w ? ` (${w})` : ''}.`;
   }
-  const w = why(abort.from) ?? why(OTHER[abort.from]);
+  const w = why(abort.from) ?? why(abort.from === 'cpe' ? (o.attacker ? 'attacker' : 'acs') : 'cpe');
+  if (!o.connected && o.sides[abort.from].error) return `The ${abort.from.toUpperCase()} could not start (${w}): not a byte was sent.`;
   return `The ${abort.from.toUpperCase()} closed the connection without a TLS alert${w ? ` (${w})` : ''}.`;
 }
 

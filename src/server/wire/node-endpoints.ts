@@ -103,13 +103,21 @@ export class NodeEndpointPair implements EndpointPair {
   /** The CPE connects to 127.0.0.1:port (the relay, or the ACS directly). */
   connect(port: number): void {
     const { material, report } = this;
-    const cpe = (this.cpe = tls.connect({
+    let cpe: tls.TLSSocket;
+    try {
+      cpe = this.cpe = tls.connect({
       ...applyOverride(tlsSettings(this.config).client, material.cpe, material.tls.cpe),
       host: '127.0.0.1',
       port,
       // SNI must be a host name (RFC 6066 §3); for an IP URL Node sends none and checks the IP SAN.
       ...(isIP(material.acsHostname) ? { checkServerIdentity: (_h: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(material.acsHostname, cert) } : { servername: material.acsHostname }),
-    }));
+      });
+    } catch (e) {
+      // The CPE cannot even start (e.g. its key does not match its certificate): no byte is sent.
+      this.error('cpe', e as NodeJS.ErrnoException);
+      report({ type: 'closed', side: 'cpe', tUs: nowUs() });
+      return;
+    }
     cpe.on('keylog', (line: Buffer) => report({ type: 'keylog', side: 'cpe', line: line.toString('latin1'), tUs: nowUs() })); // before any byte is sent
     cpe.on('error', (e) => this.error('cpe', e));
     cpe.once('close', () => report({ type: 'closed', side: 'cpe', tUs: nowUs() }));

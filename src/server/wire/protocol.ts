@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SessionConfigSchema, Side } from '../../protocol/events.ts';
+import { Party as Side, SessionConfigSchema } from '../../protocol/events.ts';
 
 /**
  * The wire side of a session (the Node ACS and CPE, and the wiretap relay between them) runs in a

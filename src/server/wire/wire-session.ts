@@ -1,4 +1,5 @@
 import { WiretapRelay } from '../relay.ts';
+import { AttackerEndpoint } from './attacker.ts';
 import { NodeEndpointPair } from './node-endpoints.ts';
 import { nowUs, type WireReport, type WireStart } from './protocol.ts';
 
@@ -8,7 +9,8 @@ import { nowUs, type WireReport, type WireStart } from './protocol.ts';
  */
 export class WireSession {
   private pair: NodeEndpointPair | undefined;
-  private relay: WiretapRelay | undefined;
+  private readonly relays: WiretapRelay[] = [];
+  private attacker: AttackerEndpoint | undefined;
   private destroyed = false;
 
   constructor(
@@ -23,20 +25,15 @@ export class WireSession {
       const acsPort = await pair.listen();
       let relayPort: number | null = null;
       if (!this.start.direct) {
-        const report = this.report;
-        const us = (tMs: number) => Math.round(tMs * 1000);
-        this.relay = new WiretapRelay(
-          { host: '127.0.0.1', port: acsPort },
-          {
-            open: (conn, t, ep) => report({ type: 'open', conn, client: ep.client, server: ep.server, tUs: us(t) }),
-            data: (conn, from, bytes, t) => report({ type: 'data', conn, from, bytes: bytes.slice(), tUs: us(t) }),
-            end: (conn, from, t) => report({ type: 'fin', conn, from, tUs: us(t) }),
-            reset: (conn, from, t, err) => report({ type: 'rst', conn, from, message: err.message, tUs: us(t) }),
-            close: (conn, t) => report({ type: 'relay-closed', conn, tUs: us(t) }),
-          },
-          () => nowUs() / 1000,
-        );
-        relayPort = (await this.relay.listen()).port;
+        const { attacker } = this.start.scenario;
+        if (attacker) {
+          // CPE → relay (conn 0) → attacker ⇢ relay (conn 1) → ACS
+          const upstreamPort = await this.tap(acsPort, 1);
+          this.attacker = new AttackerEndpoint(this.start.config, this.start.scenario, upstreamPort, this.report);
+          relayPort = await this.tap(await this.attacker.listen(), 0);
+        } else {
+          relayPort = await this.tap(acsPort, 0); // CPE → relay (conn 0) → ACS
+        }
       }
       if (this.destroyed) return;
       this.report({ type: 'listening', acsPort, relayPort });
@@ -46,9 +43,30 @@ export class WireSession {
     }
   }
 
+  /** A wiretap relay in front of `port`; resolves with the relay's own port. */
+  private async tap(port: number, firstConn: number): Promise<number> {
+    const report = this.report;
+    const us = (tMs: number) => Math.round(tMs * 1000);
+    const relay = new WiretapRelay(
+      { host: '127.0.0.1', port },
+      {
+        open: (conn, t, ep) => report({ type: 'open', conn, client: ep.client, server: ep.server, tUs: us(t) }),
+        data: (conn, from, bytes, t) => report({ type: 'data', conn, from, bytes: bytes.slice(), tUs: us(t) }),
+        end: (conn, from, t) => report({ type: 'fin', conn, from, tUs: us(t) }),
+        reset: (conn, from, t, err) => report({ type: 'rst', conn, from, message: err.message, tUs: us(t) }),
+        close: (conn, t) => report({ type: 'relay-closed', conn, tUs: us(t) }),
+      },
+      () => nowUs() / 1000,
+      firstConn,
+    );
+    this.relays.push(relay);
+    return (await relay.listen()).port;
+  }
+
   destroy(): void {
     this.destroyed = true;
     this.pair?.destroy();
-    void this.relay?.close();
+    this.attacker?.destroy();
+    for (const r of this.relays) void r.close();
   }
 }
