@@ -24,33 +24,63 @@ interface Run {
   of<T extends WireReport['type']>(type: T): Report<T>[];
   /** Bytes the CPE sent, when run through the test relay. */
   fromCpe: Buffer;
+  fromAcs: Buffer;
   pair: OpensslEndpointPair;
 }
 
-/** A relay that records what the CPE sends, so the test sees the alert the verifier put on the wire. */
-async function recordingRelay(target: number): Promise<{ port: number; fromCpe: () => Buffer; close: () => void }> {
-  const chunks: Buffer[] = [];
+/** A relay that records both directions, so the test sees what the endpoints put on the wire. */
+async function recordingRelay(
+  target: number,
+): Promise<{ port: number; fromCpe: () => Buffer; fromAcs: () => Buffer; settled: () => Promise<void>; close: () => void }> {
+  const up: Buffer[] = [];
+  const down: Buffer[] = [];
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(target, '127.0.0.1');
+  let onIdle = () => {};
+  // Half-open like the real relay: each FIN is passed on, and the close_notify that answers it still gets through.
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = net.connect({ port: target, host: '127.0.0.1', allowHalfOpen: true });
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('error', () => {});
-      s.on('close', () => sockets.delete(s));
+      s.on('close', () => {
+        sockets.delete(s);
+        if (sockets.size === 0) onIdle();
+      });
     }
-    client.on('data', (d: Buffer) => chunks.push(d));
+    client.on('data', (d: Buffer) => up.push(d));
+    upstream.on('data', (d: Buffer) => down.push(d));
     client.pipe(upstream);
     upstream.pipe(client);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     port: (server.address() as net.AddressInfo).port,
-    fromCpe: () => Buffer.concat(chunks),
+    fromCpe: () => Buffer.concat(up),
+    fromAcs: () => Buffer.concat(down),
+    /** Both TCP connections closed (or 2 s passed): everything sent has been recorded. */
+    settled: () =>
+      sockets.size === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            onIdle = resolve;
+            setTimeout(resolve, 2000).unref();
+          }),
     close: () => {
       for (const s of sockets) s.destroy();
       server.close();
     },
   };
+}
+
+/** TLS records (type, length) in a byte stream. */
+function records(bytes: Buffer): Array<{ type: number; length: number }> {
+  const out: Array<{ type: number; length: number }> = [];
+  for (let i = 0; i + 5 <= bytes.length; ) {
+    const length = bytes.readUInt16BE(i + 3);
+    out.push({ type: bytes[i] ?? 0, length });
+    i += 5 + length;
+  }
+  return out;
 }
 
 async function run(mode: ModeRequest, scenario: WireScenario, opts: { relay?: boolean; timeoutMs?: number; waitFor?: Array<'acs' | 'cpe'> } = {}): Promise<Run> {
@@ -70,11 +100,12 @@ async function run(mode: ModeRequest, scenario: WireScenario, opts: { relay?: bo
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), opts.timeoutMs ?? 8000).unref());
     const outcome = await Promise.race([bothClosed, timeout]);
     if (outcome === 'timeout') throw new Error(`session did not end: ${JSON.stringify(reports.map((r) => r.type))}`);
+    await relay?.settled();
   } finally {
     pair.destroy();
     relay?.close();
   }
-  return { reports, of: (type) => reports.filter((r) => r.type === type) as never, fromCpe: relay?.fromCpe() ?? Buffer.alloc(0), pair };
+  return { reports, of: (type) => reports.filter((r) => r.type === type) as never, fromCpe: relay?.fromCpe() ?? Buffer.alloc(0), fromAcs: relay?.fromAcs() ?? Buffer.alloc(0), pair };
 }
 
 function alive(pid: number | undefined): boolean {
@@ -163,7 +194,7 @@ describe.skipIf(!RUN)('OpensslEndpointPair (openssl s_server + s_client)', () =>
     ['paper mode (TLS 1.2 static RSA)', { paper: true }, 'TLSv1.2', 'TLS_RSA_WITH_AES_128_GCM_SHA256'],
   ];
   it.each(modes)('%s: both sides secure and authorized, HTTP 200, key logs from both, both closed', async (_name, mode, protocol, cipher) => {
-    const r = await run(mode, good);
+    const r = await run(mode, good, { relay: true });
     expect(r.of('error')).toEqual([]);
     expect(r.of('verify')).toEqual([]);
     const secure = r.of('secure');
@@ -184,6 +215,28 @@ describe.skipIf(!RUN)('OpensslEndpointPair (openssl s_server + s_client)', () =>
     const idx = (t: WireReport['type']) => r.reports.findIndex((x) => x.type === t);
     expect(idx('secure')).toBeLessThan(idx('http'));
     expect(idx('http')).toBeLessThan(idx('closed'));
+    // Both end with close_notify: the last record each way is an encrypted 2-byte alert
+    // (TLS 1.3: application_data, 2 + 1 + 16-byte tag; TLS 1.2 GCM: alert, 8-byte nonce + 2 + 16).
+    const closeNotify = protocol === 'TLSv1.3' ? { type: 0x17, length: 19 } : { type: 0x15, length: 26 };
+    expect(records(r.fromCpe).at(-1)).toEqual(closeNotify);
+    expect(records(r.fromAcs).at(-1)).toEqual(closeNotify);
+  }, 20_000);
+
+  it('verifyPeer false on both sides: the errors are reported, the handshake completes unauthorized, HTTP 200', async () => {
+    const other = await createLabCa({ pool });
+    const [expired, rogue] = await Promise.all([
+      issueCert({ ...acsSpec(ca), notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2020-02-01T00:00:00Z') }, { pool }),
+      issueCert(cpeSpec(other), { pool }),
+    ]);
+    const r = await run({ tls: '1.3' }, scenario(expired, rogue, { acs: { verifyPeer: false }, cpe: { verifyPeer: false } }));
+    expect(r.of('error')).toEqual([]);
+    expect(r.of('verify').find((v) => v.side === 'cpe')).toMatchObject({ code: 10, depth: 0 });
+    expect(r.of('verify').find((v) => v.side === 'acs')).toMatchObject({ code: 20, depth: 0 });
+    const secure = r.of('secure');
+    expect(secure.find((x) => x.side === 'cpe')).toMatchObject({ authorized: false, authorizationError: 'X509_V_ERR_CERT_HAS_EXPIRED' });
+    expect(secure.find((x) => x.side === 'acs')).toMatchObject({ authorized: false });
+    expect(secure.find((x) => x.side === 'acs')?.authorizationError).toMatch(/^X509_V_ERR_/);
+    expect(r.of('http')).toEqual([expect.objectContaining({ status: 200 })]);
   }, 20_000);
 
   it('expired ACS certificate: the CPE reports X509_V_ERR_CERT_HAS_EXPIRED at depth 0 and sends the fatal certificate_expired alert', async () => {
