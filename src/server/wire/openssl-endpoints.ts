@@ -182,7 +182,14 @@ export function opensslAvailable(): { ok: boolean; version: string; error: strin
   if (!opensslProbe) {
     const r = spawnSync(OPENSSL_BIN, ['version'], { encoding: 'utf8', timeout: 5000 });
     opensslProbe = r.error
-      ? { ok: false, version: '', error: `the '${OPENSSL_BIN}' binary cannot be run (${r.error.message}): ${INSTALL_HINT}` }
+      ? {
+          ok: false,
+          version: '',
+          error:
+            (r.error as NodeJS.ErrnoException).code === 'ENOENT'
+              ? `openssl is not installed (no '${OPENSSL_BIN}' binary found): ${INSTALL_HINT}`
+              : `the '${OPENSSL_BIN}' binary cannot be run (${r.error.message}): ${INSTALL_HINT}`,
+        }
       : r.status === 0
         ? { ok: true, version: r.stdout.trim(), error: '' }
         : { ok: false, version: '', error: `'${OPENSSL_BIN} version' failed (exit ${r.status}): ${r.stderr.trim()}` };
@@ -526,7 +533,8 @@ export class OpensslEndpointPair implements EndpointPair {
     // Trust anchors and CRLs in one file: OpenSSL's CAfile lookup loads both.
     const trust = [...m.trust, ...(m.crls ?? [])].map(ensureNl).join('');
     args.push('-CAfile', this.file(`${who}-trust.pem`, trust));
-    if (m.crls?.length && m.crlCheck) args.push(m.crlCheck === 'all' ? '-crl_check_all' : '-crl_check');
+    // As the data says: checking on iff crlCheck is set (with no CRL, OpenSSL reports UNABLE_TO_GET_CRL).
+    if (m.crlCheck) args.push(m.crlCheck === 'all' ? '-crl_check_all' : '-crl_check');
     args.push('-keylogfile', join(this.dir, `${who}.keylog`));
     return args;
   }
