@@ -8,7 +8,7 @@
  *   0. (x509_verify_x509) EE key security level                  → 66
  *   1. build_chain: issuer lookup, trusted store first           → 18 / 19 / 20 / 2
  *   2. check_extensions, cert by cert from the leaf up:
- *      unhandled critical extension 34, CA 24, purpose 26, path length 25
+ *      unhandled critical extension 34, CA 79 (INVALID_CA; 24 in OpenSSL 1.1), purpose 26, path length 25
  *   3. check_auth_level (CA key 67, signature digest 68)
  *   4. check_id: hostname 62 / IP 64 (the CPE side only; set by -verify_hostname / SSL_set1_host)
  *   5. check_revocation (-crl_check[_all]): no CRL 3, CRL not yet valid 11 / expired 12,
@@ -343,7 +343,7 @@ export function simulateVerify(input: VerifyInput): Raw[] {
     const mustBeCa = i > 0;
     if (mustBeCa) {
       const ret = checkCa(x);
-      if (ret === 0 || (i + 1 < num && ret !== 1)) err(24, i, x);
+      if (ret === 0 || (i + 1 < num && ret !== 1)) err(79, i, x);
     }
     if (!purposeOk(x, input.purpose, mustBeCa)) err(26, i, x);
     if (i > 1 && x.pathLen !== null && plen > x.pathLen) err(25, i, x);
@@ -456,7 +456,7 @@ function x509Reason(r: Raw, side: Side): Text {
       zh: `扩展密钥用途/密钥用途不允许用于 ${side === 'cpe' ? 'TLS 服务器' : 'TLS 客户端'} 认证`,
     },
     34: { en: `critical extension ${r.cert.unknownCritical.join(', ')} is unknown to OpenSSL`, zh: `关键扩展 ${r.cert.unknownCritical.join(', ')} 不被 OpenSSL 识别` },
-    24: { en: 'it signs other certificates but is not a CA (basicConstraints)', zh: '它签发了其他证书，但不是 CA（basicConstraints）' },
+    79: { en: 'it signs other certificates but is not a CA (basicConstraints)', zh: '它签发了其他证书，但不是 CA（basicConstraints）' },
     23: { en: `serial ${r.cert.serial} is on the CRL`, zh: `序列号 ${r.cert.serial} 在 CRL 中` },
     3: { en: 'revocation checking is on but no CRL from its issuer is loaded', zh: '已启用吊销检查，但没有加载其颁发者的 CRL' },
     62: { en: 'neither subjectAltName dNSName nor CN matches the ACS hostname', zh: 'subjectAltName 的 dNSName 与 CN 都与 ACS 主机名不符' },

@@ -49,7 +49,7 @@ export const X509_ERRORS: readonly X509ErrorInfo[] = [
   E(20, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'unable to get local issuer certificate', 'unknown_ca', '在本地信任库中找不到颁发者证书'),
   E(21, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate', 'unknown_ca', '无法验证第一张证书的签名'),
   E(23, 'CERT_REVOKED', 'certificate revoked', 'certificate_revoked', '证书已被吊销'),
-  E(24, 'INVALID_CA', 'invalid CA certificate', 'unknown_ca', '无效的 CA 证书'),
+  E(79, 'INVALID_CA', 'invalid CA certificate', 'unknown_ca', '无效的 CA 证书'),
   E(25, 'PATH_LENGTH_EXCEEDED', 'path length constraint exceeded', 'unknown_ca', '超出路径长度约束'),
   E(26, 'INVALID_PURPOSE', 'unsupported certificate purpose', 'unsupported_certificate', '证书用途不符'),
   E(32, 'KEYUSAGE_NO_CERTSIGN', 'key usage does not include certificate signing', 'certificate_unknown', '密钥用途不含证书签名'),

@@ -4,7 +4,7 @@ import type net from 'node:net';
 import tls from 'node:tls';
 import type { SessionConfig, Side } from '../../protocol/events.ts';
 import { tlsSettings } from '../modes.ts';
-import { x509ErrorOfNodeCode } from './x509-errors.ts';
+import { x509ErrorOfNodeCode } from '../../protocol/tls/x509-verify.ts';
 import { nowUs, type EndpointPair, type SideMaterial, type TlsOverride, type WireReport, type WireScenario } from './protocol.ts';
 
 const VERSION: Record<'1.2' | '1.3', tls.SecureVersion> = { '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' };
