@@ -426,8 +426,8 @@ const CATALOG: FaultSpec[] = [
     side: 'cpe',
     title: { en: 'CPE certificate is for TLS servers only', zh: 'CPE 证书仅限用于 TLS 服务器' },
     explanation: {
-      en: `The CPE certificate's extendedKeyUsage is serverAuth only, so it may not authenticate a TLS client. The ACS checks the purpose (sslclient) and fails with X509_V_ERR_INVALID_PURPOSE (26, "unsupported certificate purpose"). ${NODE_VS_OPENSSL_EN}`,
-      zh: `CPE 证书的 extendedKeyUsage 只有 serverAuth，不能用于 TLS 客户端认证。ACS 检查用途（sslclient）后以 X509_V_ERR_INVALID_PURPOSE（26，“unsupported certificate purpose”）失败。${NODE_VS_OPENSSL_ZH}`,
+      en: `The CPE certificate's extendedKeyUsage is serverAuth only, so it may not authenticate a TLS client. The ACS checks the purpose (sslclient) and fails with X509_V_ERR_INVALID_PURPOSE (26, "unsuitable certificate purpose"). ${NODE_VS_OPENSSL_EN}`,
+      zh: `CPE 证书的 extendedKeyUsage 只有 serverAuth，不能用于 TLS 客户端认证。ACS 检查用途（sslclient）后以 X509_V_ERR_INVALID_PURPOSE（26，“unsuitable certificate purpose”）失败。${NODE_VS_OPENSSL_ZH}`,
     },
     rule: 'RFC 5280 §4.2.1.12',
     fix: { en: 'Issue CPE certificates with extendedKeyUsage clientAuth.', zh: '为 CPE 签发带 clientAuth 扩展密钥用途的证书。' },
@@ -440,8 +440,8 @@ const CATALOG: FaultSpec[] = [
     side: 'acs',
     title: { en: 'ACS certificate is for TLS clients only', zh: 'ACS 证书仅限用于 TLS 客户端' },
     explanation: {
-      en: 'The ACS certificate\'s extendedKeyUsage is clientAuth only. The CPE checks the purpose (sslserver) and fails with X509_V_ERR_INVALID_PURPOSE (26, "unsupported certificate purpose"); OpenSSL sends an unsupported_certificate alert, Node.js closes without an alert.',
-      zh: 'ACS 证书的 extendedKeyUsage 只有 clientAuth。CPE 检查用途（sslserver）后以 X509_V_ERR_INVALID_PURPOSE（26，“unsupported certificate purpose”）失败；OpenSSL 发送 unsupported_certificate 告警，Node.js 不发告警直接关闭连接。',
+      en: 'The ACS certificate\'s extendedKeyUsage is clientAuth only. The CPE checks the purpose (sslserver) and fails with X509_V_ERR_INVALID_PURPOSE (26, "unsuitable certificate purpose"); OpenSSL sends an unsupported_certificate alert, Node.js closes without an alert.',
+      zh: 'ACS 证书的 extendedKeyUsage 只有 clientAuth。CPE 检查用途（sslserver）后以 X509_V_ERR_INVALID_PURPOSE（26，“unsuitable certificate purpose”）失败；OpenSSL 发送 unsupported_certificate 告警，Node.js 不发告警直接关闭连接。',
     },
     rule: 'RFC 5280 §4.2.1.12',
     fix: { en: 'Issue the ACS certificate with extendedKeyUsage serverAuth.', zh: '为 ACS 签发带 serverAuth 扩展密钥用途的证书。' },
@@ -671,8 +671,8 @@ const CATALOG: FaultSpec[] = [
     side: 'cpe',
     title: { en: 'CPE sends no certificate', zh: 'CPE 未发送证书' },
     explanation: {
-      en: 'The ACS sends a CertificateRequest, but the CPE answers with an empty Certificate message. Mutual TLS requires a client certificate: an OpenSSL ACS (SSL_VERIFY_FAIL_IF_NO_PEER_CERT) aborts with certificate_required (TLS 1.3) or handshake_failure (TLS 1.2); a Node.js ACS (requestCert + rejectUnauthorized) completes the handshake and closes with "peer did not return a certificate" (UNABLE_TO_GET_ISSUER_CERT is not involved: there is no chain at all).',
-      zh: 'ACS 发送了 CertificateRequest，但 CPE 回复了一个空的 Certificate 消息。双向 TLS 要求客户端证书：OpenSSL 实现的 ACS（SSL_VERIFY_FAIL_IF_NO_PEER_CERT）以 certificate_required（TLS 1.3）或 handshake_failure（TLS 1.2）告警中止；Node.js 实现的 ACS（requestCert + rejectUnauthorized）完成握手后以“peer did not return a certificate”关闭连接（这里根本没有证书链，不涉及链校验错误）。',
+      en: 'The ACS sends a CertificateRequest, but the CPE answers with an empty Certificate message. Mutual TLS requires a client certificate, and here both verifiers behave alike, because this check is made by OpenSSL inside the handshake (SSL_VERIFY_FAIL_IF_NO_PEER_CERT, which Node.js sets for requestCert + rejectUnauthorized): the ACS aborts with a certificate_required alert (116) in TLS 1.3 or handshake_failure (40) in TLS 1.2, and reports "peer did not return a certificate". There is no chain, so no X509 verify error.',
+      zh: 'ACS 发送了 CertificateRequest，但 CPE 回复了一个空的 Certificate 消息。双向 TLS 要求客户端证书，而且这里两个校验器的表现相同，因为该检查由 OpenSSL 在握手过程中完成（SSL_VERIFY_FAIL_IF_NO_PEER_CERT，Node.js 在 requestCert + rejectUnauthorized 时也会设置）：ACS 在 TLS 1.3 下以 certificate_required 告警（116）中止，在 TLS 1.2 下以 handshake_failure 告警（40）中止，并报告“peer did not return a certificate”。由于根本没有证书链，不会出现 X509 校验错误。',
     },
     rule: 'RFC 8446 §4.4.2.4; RFC 5246 §7.4.6; TR-069 Amendment 6 §3.4.4',
     fix: { en: 'Provision the CPE with a client certificate and configure its TLS client to send it.', zh: '为 CPE 预置客户端证书，并配置其 TLS 客户端发送该证书。' },
