@@ -124,4 +124,15 @@ describe('buildScenario errors and cache', () => {
     expect(f.acs.chain[0]).not.toBe(s.acs.chain[0]);
     expect(f.cpe.trust).toEqual(s.cpe.trust);
   });
+
+  it('builds every fault once, then the whole catalogue again from the cache', async () => {
+    const now = new Date(Date.UTC(2031, 0, 1)); // a fresh clock: nothing cached yet
+    const t0 = performance.now();
+    await Promise.all(FAULTS.map((f) => buildScenario([f.id], { pool, now })));
+    const cold = performance.now() - t0;
+    expect(cold).toBeLessThan(30_000);
+    const t1 = performance.now();
+    for (let round = 0; round < 4; round++) for (const f of FAULTS) await buildScenario([f.id], { pool, now });
+    expect(performance.now() - t1).toBeLessThan(100);
+  });
 });
