@@ -55,7 +55,7 @@ export interface CrlPatch {
   publish?: boolean;
   /** List the peer's leaf serial as revoked (keyCompromise). */
   revokePeer?: boolean;
-  /** Default -1 (a day ago… see build.ts: one hour ago). */
+  /** thisUpdate = now + days; default one hour ago. */
   thisUpdateDays?: number;
   /** Default thisUpdate + 7 days. */
   nextUpdateDays?: number;
