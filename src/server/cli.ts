@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { LabEvent } from '../protocol/events.ts';
 import { writePcapng } from '../protocol/pcapng.ts';
+import { FaultError, listFaults, scenarioFor, wireScenario } from './faults.ts';
 import { closeLabKeyPool, labMaterial } from './material.ts';
+import { opensslAvailable } from './wire/openssl-endpoints.ts';
 import { ConfigError, LAB_SUITES, resolveConfig } from './modes.ts';
 import { TextPrinter } from './printer.ts';
 import { closeSharedWireHost } from './wire/host.ts';
@@ -13,7 +15,10 @@ const USAGE = `Handshake Lab — real mutual-TLS between a TR-069 ACS and a CPE,
 
 Usage:
   npm run lab -- session [--tls 1.2|1.3] [--kx ecdhe|rsa] [--paper] [--cipher NAME]
+                         [--fault ID [--fault ID2 …]] [--verifier node|openssl]
                          [--json] [--pcap FILE] [--keylog FILE] [-V] [--deadline MS]
+  npm run lab -- faults [--matrix] [--json]
+                        the fault catalog (id, side, title); --matrix runs every fault × TLS 1.2/1.3 × both verifiers
   npm run lab -- demo        (what npm start runs: a TLS 1.3 session, then the 2014 paper's TLS 1.2 RSA session)
   npm run lab -- help
 
@@ -27,6 +32,8 @@ Options:
   --keylog FILE     write the key log in SSLKEYLOGFILE format
   -V, --verbose     print every message's field tree
   --deadline MS     end the session after MS milliseconds whatever happens (default 10000)
+  --fault ID        inject a certificate/TLS fault (repeatable; see "faults")
+  --verifier V      who verifies certificates: node (Node.js tls, default) or openssl (the openssl binary as s_server/s_client)
 `;
 
 class UsageError extends Error {}
@@ -52,6 +59,9 @@ function parse(argv: string[]) {
         keylog: { type: 'string' },
         verbose: { type: 'boolean', short: 'V' },
         deadline: { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        verifier: { type: 'string' },
+        matrix: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -86,7 +96,7 @@ async function session(argv: string[]): Promise<number> {
   }
   let config;
   try {
-    config = resolveConfig({ tls: values.tls, kx: values.kx, cipher: values.cipher, paper: values.paper, deadlineMs });
+    config = resolveConfig({ tls: values.tls, kx: values.kx, cipher: values.cipher, paper: values.paper, deadlineMs, faults: values.fault, verifier: values.verifier });
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
@@ -94,14 +104,38 @@ async function session(argv: string[]): Promise<number> {
   const json = values.json === true;
   const printer = new TextPrinter((s) => process.stdout.write(s + '\n'), { verbose: values.verbose === true, color: process.stdout.isTTY === true });
   const onEvent = json ? (e: LabEvent) => process.stdout.write(JSON.stringify(e) + '\n') : (e: LabEvent) => printer.event(e);
-  const material = await labMaterial();
-  const result = await runSession(config, material, onEvent);
+  let scenario;
+  try {
+    scenario = await scenarioFor(config); // unknown fault ids and conflicts fail here, before anything starts
+  } catch (e) {
+    if (e instanceof FaultError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (config.verifier === 'openssl' && !opensslAvailable().ok) throw new UsageError('--verifier openssl needs the openssl binary, which is not installed (apt-get install -y openssl)');
+  const result = await runSession(config, wireScenario(scenario), onEvent);
   writeArtifacts(result, values.pcap, values.keylog);
   if (!json && (values.pcap || values.keylog)) {
     if (values.pcap) process.stdout.write(`pcapng written to ${values.pcap} (open it in Wireshark: already decrypted)\n`);
     if (values.keylog) process.stdout.write(`key log written to ${values.keylog}\n`);
   }
   return result.outcome.ok ? 0 : 1;
+}
+
+async function faults(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (values.matrix) {
+    const { runMatrix } = await import('./matrix.ts');
+    return runMatrix({ json: values.json === true, out: (s) => process.stdout.write(s + '\n') });
+  }
+  const all = listFaults();
+  if (values.json) {
+    for (const f of all) process.stdout.write(JSON.stringify({ id: f.id, group: f.group, side: f.side, target: f.target, title: f.title, rule: f.rule }) + '\n');
+    return 0;
+  }
+  const w = Math.max(...all.map((f) => f.id.length));
+  for (const f of all) process.stdout.write(`${f.id.padEnd(w)}  ${f.side.padEnd(4)}  ${f.group.padEnd(10)}  ${f.title.en}\n`);
+  return 0;
 }
 
 async function demo(): Promise<number> {
@@ -124,6 +158,8 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'session':
       return session(rest);
+    case 'faults':
+      return faults(rest);
     case 'demo':
       if (rest.length) throw new UsageError(`demo takes no arguments, got ${JSON.stringify(rest[0])}`);
       return demo();

@@ -1,14 +1,15 @@
 import { WiretapRelay } from '../relay.ts';
 import { AttackerEndpoint } from './attacker.ts';
 import { NodeEndpointPair } from './node-endpoints.ts';
-import { nowUs, type WireReport, type WireStart } from './protocol.ts';
+import { OpensslEndpointPair } from './openssl-endpoints.ts';
+import { nowUs, type EndpointPair, type WireReport, type WireStart } from './protocol.ts';
 
 /**
  * The wire side of one session: the endpoints and, unless `direct`, the wiretap relay between
  * them. Everything it sees goes to `report`, in the order it happened.
  */
 export class WireSession {
-  private pair: NodeEndpointPair | undefined;
+  private pair: EndpointPair | undefined;
   private readonly relays: WiretapRelay[] = [];
   private attacker: AttackerEndpoint | undefined;
   private destroyed = false;
@@ -21,7 +22,9 @@ export class WireSession {
   async run(): Promise<void> {
     try {
       // Bad material (a key that does not match its certificate, a PEM Node cannot read) throws here.
-      const pair = (this.pair = new NodeEndpointPair(this.start.config, this.start.scenario, this.report));
+      // The verifier decides who the endpoints are: Node's tls, or the openssl binary (s_server / s_client).
+      const Pair = this.start.config.verifier === 'openssl' ? OpensslEndpointPair : NodeEndpointPair;
+      const pair = (this.pair = new Pair(this.start.config, this.start.scenario, this.report));
       const acsPort = await pair.listen();
       let relayPort: number | null = null;
       if (!this.start.direct) {
