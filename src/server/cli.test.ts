@@ -53,3 +53,34 @@ describe('lab CLI', () => {
     expect(keys.entries.map((e) => e.label)).toContain('CLIENT_RANDOM');
   });
 });
+
+describe('lab CLI: faults', () => {
+  it('lists the catalog, one JSON object per fault with --json', () => {
+    const r = lab('faults', '--json');
+    expect(r.code).toBe(0);
+    const rows = r.out.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; title: { en: string; zh: string } });
+    expect(rows.length).toBeGreaterThanOrEqual(30);
+    expect(rows.map((f) => f.id)).toEqual(expect.arrayContaining(['acs-expired', 'cpe-unknown-ca', 'acs-hostname-mismatch', 'mitm', 'mitm-verify-off']));
+    expect(rows.every((f) => f.title.en && f.title.zh)).toBe(true);
+  });
+
+  it('an unknown fault id is a clear error naming it, exit 2, and nothing starts', () => {
+    const r = lab('session', '--fault', 'acs-expird');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/acs-expird/);
+    expect(r.err).toMatch(/acs-expired/); // the closest ids are suggested
+    expect(r.out).toBe('');
+  });
+
+  it('--verifier must be node or openssl', () => {
+    const r = lab('session', '--verifier', 'gnutls');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--verifier must be node or openssl/);
+  });
+
+  it('a fault session prints the real outcome: the OpenSSL verifier sends certificate_expired', () => {
+    const r = lab('session', '--fault', 'acs-expired', '--verifier', 'openssl', '--tls', '1.2');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/The CPE aborted with a fatal certificate_expired \(45\) alert/);
+  });
+});

@@ -208,11 +208,16 @@ describe('sessions that fail end with a clear outcome', () => {
 });
 
 describe('the wire side', () => {
-  it('bad material fails the session start with a clear error, and the worker keeps serving', async () => {
+  it('an ACS that cannot load its own key is the outcome, not a crash, and the worker keeps serving', async () => {
     const bad = { ...material, acs: { ...material.acs, key: material.cpe.key } }; // ACS key does not match its certificate
-    await expect(runSession(resolveConfig({}), bad)).rejects.toThrow(/endpoints could not start|key values mismatch|KEY_VALUES_MISMATCH/i);
-    const r = await runSession(resolveConfig({}), material);
-    expect(r.outcome.ok).toBe(true);
+    const r = await runSession(resolveConfig({}), bad);
+    expect(r.outcome.ok).toBe(false);
+    expect(r.outcome.abortedBy).toBe('acs');
+    expect(r.outcome.acs.error?.code).toBe('ERR_OSSL_X509_KEY_VALUES_MISMATCH');
+    expect(r.outcome.summary).toMatch(/The ACS could not start .*not a byte was sent/);
+    expect(r.events.filter((e) => e.kind === 'message')).toEqual([]);
+    const again = await runSession(resolveConfig({}), material);
+    expect(again.outcome.ok).toBe(true);
   });
 
   it('runs the same session in this thread (InProcessWireHost) with the same message sequence', async () => {

@@ -217,9 +217,10 @@ export function x509ErrorByName(name: string): X509VerifyError | undefined {
  * The X509 error a Node error code stands for: `CERT_HAS_EXPIRED` → X509_V_ERR_CERT_HAS_EXPIRED (10).
  * Node names only some errors (others arrive as UNSPECIFIED, 1). Its own hostname check
  * (ERR_TLS_CERT_ALTNAME_INVALID) is reported as the OpenSSL check it corresponds to,
- * X509_V_ERR_HOSTNAME_MISMATCH (62). Other codes (ECONNRESET …) are not verify errors.
+ * X509_V_ERR_HOSTNAME_MISMATCH (62), or X509_V_ERR_IP_ADDRESS_MISMATCH (64) for an IP address. Other codes (ECONNRESET …) are not verify errors.
  */
-export function x509ErrorOfNodeCode(code: string): X509VerifyError | undefined {
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return x509ErrorByName('X509_V_ERR_HOSTNAME_MISMATCH');
+export function x509ErrorOfNodeCode(code: string, message = ''): X509VerifyError | undefined {
+  // Node's message says which: "Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list".
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return x509ErrorByName(/altnames: IP: /.test(message) ? 'X509_V_ERR_IP_ADDRESS_MISMATCH' : 'X509_V_ERR_HOSTNAME_MISMATCH');
   return x509ErrorByName(`X509_V_ERR_${code}`);
 }

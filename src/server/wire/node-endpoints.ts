@@ -157,7 +157,7 @@ export class NodeEndpointPair implements EndpointPair {
   private verifyFailed(side: Side, nodeCode: string, message: string | null): void {
     if (this.verified.has(side)) return;
     this.verified.add(side);
-    const v = x509ErrorOfNodeCode(nodeCode);
+    const v = x509ErrorOfNodeCode(nodeCode, message ?? '');
     if (v) this.report({ type: 'verify', side, name: v.name, code: v.code, depth: null, text: message ?? v.text, tUs: nowUs() });
   }
 

@@ -20,12 +20,29 @@ export class WireSession {
   ) {}
 
   async run(): Promise<void> {
+    // The verifier decides who the endpoints are: Node's tls, or the openssl binary (s_server / s_client).
+    const Pair = this.start.config.verifier === 'openssl' ? OpensslEndpointPair : NodeEndpointPair;
+    let acsPort: number;
+    const reported = new Set<string>();
+    const report = (r: WireReport) => {
+      if (r.type === 'error' || r.type === 'closed') reported.add(`${r.type}:${r.side}`);
+      this.report(r);
+    };
     try {
-      // Bad material (a key that does not match its certificate, a PEM Node cannot read) throws here.
-      // The verifier decides who the endpoints are: Node's tls, or the openssl binary (s_server / s_client).
-      const Pair = this.start.config.verifier === 'openssl' ? OpensslEndpointPair : NodeEndpointPair;
-      const pair = (this.pair = new Pair(this.start.config, this.start.scenario, this.report));
-      const acsPort = await pair.listen();
+      // An ACS that cannot load its own certificate (a SHA-1 signature or an RSA-512 key below the
+      // security level, a key that does not match) fails here: that is the session's outcome.
+      const pair = (this.pair = new Pair(this.start.config, this.start.scenario, report));
+      acsPort = await pair.listen();
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const t = nowUs();
+      if (!reported.has('error:acs')) report({ type: 'error', side: 'acs', code: err.code ?? null, message: err.message, tUs: t });
+      if (!reported.has('closed:acs')) report({ type: 'closed', side: 'acs', tUs: t });
+      report({ type: 'closed', side: 'cpe', tUs: t }); // the CPE has nothing to connect to
+      return;
+    }
+    try {
+      const pair = this.pair;
       let relayPort: number | null = null;
       if (!this.start.direct) {
         const { attacker } = this.start.scenario;
