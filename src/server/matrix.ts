@@ -45,8 +45,11 @@ export function compare(predicted: Explanation['verdict'], o: OutcomeEvent): str
   return d;
 }
 
-export async function runCell(fault: string, tls: '1.2' | '1.3', verifier: 'node' | 'openssl'): Promise<MatrixRow> {
-  const config: SessionConfig = resolveConfig({ tls, faults: [fault], verifier, deadlineMs: 15_000 });
+/** One real session with `faults` (one id, or several combined) compared with the explainer's prediction. */
+export async function runCell(faults: string | string[], tls: '1.2' | '1.3', verifier: 'node' | 'openssl'): Promise<MatrixRow> {
+  const ids = typeof faults === 'string' ? [faults] : faults;
+  const fault = ids.join('+');
+  const config: SessionConfig = resolveConfig({ tls, faults: ids, verifier, deadlineMs: 15_000 });
   const scenario = await scenarioFor(config);
   const predicted = explain(scenario, { tls, kx: config.kx, verifier }).verdict;
   const t = performance.now();
