@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { listenEphemeral } from './listen.ts';
 
 export type Direction = 'client' | 'server';
 
@@ -36,14 +37,9 @@ export class WiretapRelay {
   }
 
   listen(host = '127.0.0.1'): Promise<net.AddressInfo> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, host, () => {
-        this.server.off('error', reject);
-        resolve(this.server.address() as net.AddressInfo);
-      });
-    });
+    return listenEphemeral(this.server, host);
   }
+
 
   /** Stops listening and destroys every open socket. */
   close(): Promise<void> {

@@ -1,5 +1,6 @@
 import type net from 'node:net';
 import tls from 'node:tls';
+import { listenEphemeral } from '../listen.ts';
 import type { SessionConfig } from '../../protocol/events.ts';
 import { tlsSettings } from '../modes.ts';
 import { nowUs, type WireReport, type WireScenario } from './protocol.ts';
@@ -53,14 +54,8 @@ export class AttackerEndpoint {
     });
   }
 
-  listen(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve((this.server.address() as net.AddressInfo).port);
-      });
-    });
+  async listen(): Promise<number> {
+    return (await listenEphemeral(this.server)).port;
   }
 
   destroy(): void {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { isIP } from 'node:net';
 import type net from 'node:net';
 import tls from 'node:tls';
+import { listenEphemeral } from '../listen.ts';
 import type { SessionConfig, Side } from '../../protocol/events.ts';
 import { tlsSettings } from '../modes.ts';
 import { x509ErrorOfNodeCode } from '../../protocol/tls/x509-verify.ts';
@@ -90,14 +91,8 @@ export class NodeEndpointPair implements EndpointPair {
   }
 
   /** The ACS listens on 127.0.0.1:0; resolves with its port. */
-  listen(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.acs.once('error', reject);
-      this.acs.listen(0, '127.0.0.1', () => {
-        this.acs.off('error', reject);
-        resolve((this.acs.address() as net.AddressInfo).port);
-      });
-    });
+  async listen(): Promise<number> {
+    return (await listenEphemeral(this.acs)).port;
   }
 
   /** The CPE connects to 127.0.0.1:port (the relay, or the ACS directly). */
