@@ -149,7 +149,13 @@ async function demo(): Promise<number> {
   out('\n2) Paper mode: TLS 1.2 with static-RSA key exchange, as analysed in the 2014 paper.\n');
   p = printer(false);
   const b = await runSession(resolveConfig({ paper: true }), material, (e) => p.event(e));
-  out('\nTry: npm run lab -- session -V     (field trees)   |   npm run lab -- session --pcap s.pcapng   (open in Wireshark)');
+  if (opensslAvailable().ok) {
+    out('\n3) A fault: the ACS certificate has expired, and the CPE is the real openssl binary (s_client -verify_return_error).\n');
+    p = printer(false);
+    const config = resolveConfig({ faults: ['acs-expired'], verifier: 'openssl' });
+    await runSession(config, wireScenario(await scenarioFor(config)), (e) => p.event(e));
+  }
+  out('\nTry: npm run lab -- session -V   (field trees)  |  npm run lab -- faults   (the fault catalog)  |  npm run lab -- session --pcap s.pcapng   (open in Wireshark)');
   return a.outcome.ok && b.outcome.ok ? 0 : 1;
 }
 
