@@ -3,6 +3,7 @@
  * verify` binary (the oracle), its Node prediction against real Node TLS sessions.
  */
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { ACS_HOSTNAME, acsSpec, createLabCa, cpeSpec } from '../lab.ts';
 import { openssl, opensslTestsEnabled, pemDir } from '../openssl.testkit.ts';
 import { explain, type Explanation } from './explain.ts';
 import type { Scenario, TlsOverride } from './types.ts';
+import { nodeCodeFor, nodeVerifyError } from './x509-errors.ts';
 
 const DAY = 86_400_000;
 const RUN = opensslTestsEnabled('explain.test.ts (openssl verify oracle)');
@@ -76,16 +78,23 @@ function scenario(acsKey: string, cpeKey = 'correct', extra: { acsChain?: string
   };
 }
 
-/** `openssl verify` on what `side` verifies; the first "error N at D depth" line, or null when OK. */
+/**
+ * `openssl verify` on what `side` verifies, as a TLS endpoint would: security level 1 (Node 20's;
+ * `openssl verify` alone checks none), -verify_ip for an IP host, and revocation checking whenever
+ * it is configured (with no CRL: UNABLE_TO_GET_CRL). The first "error N at D depth" line, or null when OK.
+ */
 function oracle(sc: Scenario, side: 'cpe' | 'acs'): { code: number; depth: number } | null {
   const verified = side === 'cpe' ? (sc.attacker?.chain ?? sc.acs.chain) : sc.cpe.chain;
   const me = side === 'cpe' ? sc.cpe : sc.acs;
   const id = Math.random().toString(36).slice(2);
-  const args = ['verify', '-CAfile', dir.write(`trust-${id}.pem`, me.trust.join(''))];
+  const args = ['verify', '-auth_level', '1', '-CAfile', dir.write(`trust-${id}.pem`, me.trust.join(''))];
   if (verified.length > 1) args.push('-untrusted', dir.write(`untrusted-${id}.pem`, verified.slice(1).join('')));
   args.push('-purpose', side === 'cpe' ? 'sslserver' : 'sslclient');
-  if (side === 'cpe') args.push('-verify_hostname', sc.acsHostname);
-  if (me.crlCheck && me.crls?.length) args.push('-CRLfile', dir.write(`crl-${id}.pem`, me.crls.join('')), me.crlCheck === 'all' ? '-crl_check_all' : '-crl_check');
+  if (side === 'cpe') args.push(isIP(sc.acsHostname) ? '-verify_ip' : '-verify_hostname', sc.acsHostname);
+  if (me.crlCheck) {
+    args.push(me.crlCheck === 'all' ? '-crl_check_all' : '-crl_check');
+    if (me.crls?.length) args.push('-CRLfile', dir.write(`crl-${id}.pem`, me.crls.join('')));
+  }
   args.push(dir.write(`leaf-${id}.pem`, verified[0]!));
   const r = openssl(args, dir.dir);
   const hit = /error (\d+) at (\d+) depth lookup/.exec(r.output);
@@ -295,11 +304,51 @@ describe('explain: non-certificate faults against real Node sessions', () => {
     expect(real.client).toBe('ERR_OSSL_X509_KEY_VALUES_MISMATCH');
   });
 
-  it('verification disabled on the CPE: accepted, the errors are still listed', () => {
+  it('verification disabled on the CPE: the handshake completes, the errors are listed and still reported', () => {
     const sc = scenario('expiredWrongEku', 'correct', { tls: { cpe: { verifyPeer: false } } });
     const e = explain(sc, { tls: '1.3', kx: 'ecdhe', verifier: 'openssl' });
-    expect(e.verdict.ok).toBe(true);
     expect(e.checks.map((c) => c.x509?.code)).toEqual([26, 10]);
+    // Not a success (the peer is not verified), not an abort, not an attacker.
+    expect(e.verdict).toMatchObject({ ok: false, compromised: false, abortedBy: null, alert: null });
+    expect(e.verdict.verifyError).toEqual({ name: 'X509_V_ERR_INVALID_PURPOSE', code: 26, side: 'cpe' });
+    const n = explain(sc, { tls: '1.3', kx: 'ecdhe', verifier: 'node' });
+    expect(n.verdict).toMatchObject({ ok: false, compromised: false, abortedBy: null, alert: null, nodeError: 'CERT_HAS_EXPIRED' });
+    expect(n.verdict.verifyError).toEqual({ name: 'X509_V_ERR_CERT_HAS_EXPIRED', code: 10, side: 'cpe' });
+    expect(n.summary.en).toMatch(/reports X509_V_ERR_CERT_HAS_EXPIRED \(10\) and ignores it/);
+  });
+
+  it('on-path attacker, CPE verification off: compromised; the CPE still reports what it ignored', () => {
+    const sc = scenario('correct', 'correct', { tls: { cpe: { verifyPeer: false } } });
+    sc.attacker = { chain: [m.acs.unknownCa!.certPem], key: m.acs.unknownCa!.keyPem };
+    const o = explain(sc, { tls: '1.2', kx: 'ecdhe', verifier: 'openssl' });
+    expect(o.verdict).toMatchObject({ ok: false, compromised: true, abortedBy: null, alert: null });
+    expect(o.verdict.verifyError?.name).toBe('X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
+    const n = explain(sc, { tls: '1.3', kx: 'ecdhe', verifier: 'node' });
+    expect(n.verdict).toMatchObject({ ok: false, compromised: true, abortedBy: null, alert: null });
+    expect(n.verdict.verifyError?.name).toBe('X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    expect(n.summary.en).toMatch(/compromised/);
+    expect(n.summary.zh).toMatch(/攻破/);
+  });
+
+  it('Node reports X509 errors by the names it knows; others as X509_V_ERR_UNSPECIFIED (1)', () => {
+    // By name, not by number: INVALID_CA is 79 in OpenSSL 3.0 (24 is now NO_ISSUER_PUBLIC_KEY).
+    expect(nodeCodeFor(79)).toBe('INVALID_CA');
+    expect(nodeCodeFor(24)).toBe('UNSPECIFIED');
+    expect(nodeCodeFor(20)).toBe('UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
+    for (const code of [32, 34, 47, 48, 64, 66, 67, 68]) expect(nodeVerifyError(code)).toEqual({ name: 'X509_V_ERR_UNSPECIFIED', code: 1 });
+    const crit = explain(scenario('criticalExt'), { tls: '1.3', kx: 'ecdhe', verifier: 'node' });
+    expect(crit.verdict.nodeError).toBe('UNSPECIFIED');
+    expect(crit.verdict.verifyError).toEqual({ name: 'X509_V_ERR_UNSPECIFIED', code: 1, side: 'cpe' });
+    expect(crit.last?.x509?.code).toBe(34); // the real error stays in the check
+    expect(crit.why.en).toMatch(/unhandled critical extension/);
+    const host = explain(scenario('hostname'), { tls: '1.3', kx: 'ecdhe', verifier: 'node' });
+    expect(host.verdict.nodeError).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+    expect(host.verdict.verifyError).toEqual({ name: 'X509_V_ERR_HOSTNAME_MISMATCH', code: 62, side: 'cpe' });
+    const ip = scenario('correct');
+    ip.acsHostname = '192.0.2.1'; // TEST-NET-1: in no certificate of the lab
+    for (const verifier of ['node', 'openssl'] as const) {
+      expect(explain(ip, { tls: '1.3', kx: 'ecdhe', verifier }).verdict.verifyError).toEqual({ name: 'X509_V_ERR_IP_ADDRESS_MISMATCH', code: 64, side: 'cpe' });
+    }
   });
 
   it('on-path attacker: the CPE verifies the attacker\'s chain', () => {
@@ -323,25 +372,71 @@ describe('explain: non-certificate faults against real Node sessions', () => {
 // --------------------------------------------------------------- every catalog fault (once built)
 
 const BUILD = join(import.meta.dirname, 'build.ts');
-describe.runIf(existsSync(BUILD) && RUN)('explain: every catalog fault vs openssl verify', () => {
-  it('OpenSSL first-error prediction = openssl verify on the built chain', async () => {
+describe.runIf(existsSync(BUILD))('explain: every catalog fault', () => {
+  type Build = (ids: string[]) => Promise<Scenario> | Scenario;
+  const load = async (): Promise<{ buildScenario: Build; list: Array<{ id: string; group: string }> }> => {
     const build = (await import(/* @vite-ignore */ BUILD)) as Record<string, unknown>;
     const catalog = (await import(/* @vite-ignore */ join(import.meta.dirname, 'catalog.ts'))) as Record<string, unknown>;
-    const buildScenario = build.buildScenario as (ids: string[]) => Promise<Scenario> | Scenario;
     const list = Object.values(catalog).find((v) => Array.isArray(v) && v.every((f) => typeof (f as { id?: unknown }).id === 'string')) as Array<{ id: string; group: string }>;
+    return { buildScenario: build.buildScenario as Build, list };
+  };
+
+  it.runIf(RUN)('OpenSSL first-error prediction = openssl verify on the built chain, for each verifying side', async () => {
+    const { buildScenario, list } = await load();
     expect(list?.length).toBeGreaterThan(0);
     const failures: string[] = [];
     for (const f of list) {
       if (f.group === 'handshake') continue;
       const sc = await buildScenario([f.id]);
-      const e: Explanation = explain(sc, { tls: '1.3', kx: 'ecdhe', verifier: 'openssl' });
-      const firstX509 = e.first?.x509 ? e.first : null;
-      const side = firstX509?.side ?? 'cpe';
-      if (side === 'cpe' && sc.tls.cpe.verifyPeer === false) continue;
-      const real = oracle(sc, side);
-      const predicted = firstX509?.x509?.code ?? null;
-      if (predicted !== (real?.code ?? null)) failures.push(`${f.id}: predicted ${predicted}, openssl verify ${real?.code ?? 'OK'}`);
+      // At Node 20's security level, as the oracle's -auth_level 1.
+      const e: Explanation = explain(sc, { tls: '1.3', kx: 'ecdhe', verifier: 'openssl', securityLevel: 1 });
+      for (const side of ['cpe', 'acs'] as const) {
+        if (sc.tls[side].verifyPeer === false) continue;
+        if (side === 'acs' && (sc.attacker || sc.tls.cpe.sendCertificate === false)) continue;
+        const first = e.checks.find((c) => c.phase === 'verify' && c.side === side && c.x509) ?? null;
+        const real = oracle(sc, side);
+        const predicted = first ? `${first.x509!.code}@${first.depth}` : 'OK';
+        const seen = real ? `${real.code}@${real.depth}` : 'OK';
+        if (predicted !== seen) failures.push(`${f.id} (${side} verifies): predicted ${predicted}, openssl verify ${seen}`);
+      }
     }
     expect(failures).toEqual([]);
+  });
+
+  it.runIf(RUN)('name constraints: 47 after internal_verify (openssl verify on name constraints + expired leaf)', async () => {
+    const { buildScenario } = await load();
+    const sc = await buildScenario(['name-constraints-violation']);
+    const o = explain(sc, { tls: '1.3', kx: 'ecdhe', verifier: 'openssl' });
+    expect(o.verdict).toMatchObject({ ok: false, abortedBy: 'cpe', alert: { description: 'certificate_unknown', code: 46, from: 'cpe' } });
+    expect(o.verdict.verifyError).toEqual({ name: 'X509_V_ERR_PERMITTED_VIOLATION', code: 47, side: 'cpe' });
+    expect(o.first?.reason.en).toMatch(/permitted dNSName subtree/);
+    const n = explain(sc, { tls: '1.3', kx: 'ecdhe', verifier: 'node' });
+    expect(n.verdict).toMatchObject({ ok: false, abortedBy: 'cpe', alert: null, nodeError: 'UNSPECIFIED' });
+    expect(n.verdict.verifyError?.name).toBe('X509_V_ERR_UNSPECIFIED');
+    // The same chain a year later: every certificate has expired. OpenSSL's order, confirmed by
+    // `openssl verify -attime`: the validity errors (internal_verify) come first, then 47.
+    const later = new Date(Date.now() + 3 * 365 * 86_400_000);
+    const e = explain(sc, { tls: '1.3', kx: 'ecdhe', verifier: 'openssl', now: later });
+    const codes = e.checks.filter((c) => c.side === 'cpe' && c.phase === 'verify').map((c) => c.x509!.code);
+    expect(codes[codes.length - 1]).toBe(47);
+    expect(codes.slice(0, -1).every((c) => c === 10)).toBe(true);
+    const args = ['verify', '-auth_level', '1', '-attime', String(Math.floor(later.getTime() / 1000)), '-purpose', 'sslserver'];
+    args.push('-CAfile', dir.write('nc-trust.pem', sc.cpe.trust.join('')), '-untrusted', dir.write('nc-untrusted.pem', sc.acs.chain.slice(1).join('')));
+    args.push(dir.write('nc-leaf.pem', sc.acs.chain[0]!));
+    const real = [...openssl(args, dir.dir).output.matchAll(/error (\d+) at (\d+) depth lookup/g)].map((m) => Number(m[1]));
+    expect(real).toEqual(codes);
+  });
+
+  it('crl-missing: OpenSSL fails closed (3); Node is given no CRL, cannot check, and accepts (fails open)', async () => {
+    const { buildScenario } = await load();
+    const sc = await buildScenario(['crl-missing']);
+    const o = explain(sc, { tls: '1.2', kx: 'ecdhe', verifier: 'openssl' });
+    expect(o.verdict.verifyError).toEqual({ name: 'X509_V_ERR_UNABLE_TO_GET_CRL', code: 3, side: 'acs' });
+    const n = explain(sc, { tls: '1.2', kx: 'ecdhe', verifier: 'node' });
+    expect(n.verdict).toMatchObject({ ok: true, compromised: false, abortedBy: null, verifyError: null });
+    expect(n.checks).toEqual([]);
+    expect(n.why.en).toMatch(/fails open/);
+    expect(n.why.zh).toMatch(/失败即放行/);
+    expect(n.summary.zh).toMatch(/X509_V_FLAG_CRL_CHECK/);
   });
 });

@@ -12,15 +12,22 @@
  *   3. check_auth_level (CA key 67, signature digest 68)
  *   4. check_id: hostname 62 / IP 64 (the CPE side only; set by -verify_hostname / SSL_set1_host)
  *   5. check_revocation (-crl_check[_all]): no CRL 3, CRL not yet valid 11 / expired 12,
- *      CRL signature 8, revoked 23
+ *      CRL signature 8, revoked 23. Node.js checks revocation only when given CRLs, and then the
+ *      whole chain (CRL_CHECK | CRL_CHECK_ALL); asked to check without a CRL it accepts (fails open)
  *   6. internal_verify, from the top of the chain down: issuer may sign (32), unable to verify
  *      the leaf 21, signature 7, notBefore 9, notAfter 10
- *   7. check_name_constraints (after internal_verify in 3.0) — not modelled (the lab builds none).
+ *   7. check_name_constraints (after internal_verify in 3.0): each certificate (self-issued CAs
+ *      skipped) against the dNSName subtrees of every CA above it — its DNS SANs, and the leaf's
+ *      host-like CN when it has no DNS SAN: permitted 47 / excluded 48. Other name types: not modelled.
  *
  * OpenSSL with -verify_return_error stops at the FIRST error and sends the alert
  * ssl_verify_alarm_type() maps it to ({@link alertFor}); Node finishes the handshake, reads the
  * last error, and closes the socket WITHOUT an alert (then, only if the chain is fine, runs its
- * own tls.checkServerIdentity → ERR_TLS_CERT_ALTNAME_INVALID).
+ * own tls.checkServerIdentity → ERR_TLS_CERT_ALTNAME_INVALID, reported as HOSTNAME_MISMATCH 62 or,
+ * for an IP host, IP_ADDRESS_MISMATCH 64). Node names only some X509 errors (x509-errors.ts
+ * NODE_X509_NAMES): the others reach it, and are reported, as X509_V_ERR_UNSPECIFIED (1).
+ * A side with verification off completes the handshake but still reports what it found; with an
+ * on-path attacker that makes the session compromised.
  */
 import 'reflect-metadata';
 import { X509Certificate, createPrivateKey, createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
@@ -28,9 +35,9 @@ import { isIP } from 'node:net';
 import tls from 'node:tls';
 import * as px from '@peculiar/x509';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate, CertificateList } from '@peculiar/asn1-x509';
+import { Certificate, CertificateList, NameConstraints, SubjectAlternativeName, id_ce_nameConstraints, id_ce_subjectAltName, type GeneralName } from '@peculiar/asn1-x509';
 import type { Scenario, Text, TlsOverride, Verifier } from './types.ts';
-import { ALERTS, alertFor, nodeCodeFor, x509Error, type AlertName } from './x509-errors.ts';
+import { ALERTS, alertFor, nodeCodeFor, nodeVerifyError, x509Error, type AlertName } from './x509-errors.ts';
 
 export type Side = 'cpe' | 'acs';
 
@@ -38,6 +45,8 @@ export interface ExplainOptions {
   tls: '1.2' | '1.3';
   kx: 'ecdhe' | 'rsa';
   verifier: Verifier;
+  /** SSL security level of both endpoints (default: Node.js 20 → 1, the openssl binary here → 2). */
+  securityLevel?: number;
   /** Evaluation time (default now). */
   now?: Date;
 }
@@ -47,6 +56,8 @@ export interface Check {
   id: string;
   /** Who runs the check (the verifying side). */
   side: Side;
+  /** load: a side cannot load its own certificate/key; handshake: negotiation; verify: certificate verification. */
+  phase: 'load' | 'handshake' | 'verify';
   /** The certificate concerned (CN and depth in the verified chain), or null for TLS-level checks. */
   subject: { cn: string; depth: number } | null;
   x509: { name: string; code: number } | null;
@@ -55,9 +66,16 @@ export interface Check {
 }
 
 export interface Verdict {
+  /** The session succeeded: handshake done, both peers verified, no attacker in the middle. */
   ok: boolean;
+  /** The CPE completed a handshake with an on-path attacker: whatever it sends, the attacker reads. */
+  compromised: boolean;
   abortedBy: Side | null;
   alert: { description: string; code: number; from: Side } | null;
+  /**
+   * The verify error the session reports: the aborting side's, else one a side with verification
+   * off met and ignored. For a Node.js side, what Node can name (others: X509_V_ERR_UNSPECIFIED).
+   */
   verifyError: { name: string; code: number; side: Side } | null;
   /** Node's error code (authorizationError, ERR_TLS_CERT_ALTNAME_INVALID, ERR_SSL_…) when verifier is node. */
   nodeError?: string;
@@ -66,6 +84,8 @@ export interface Verdict {
 export interface Explanation {
   /** Every failing check, per verifying side in OpenSSL's order (CPE's verification first). */
   checks: Check[];
+  /** Context for the outcome (verification off, an attacker, revocation that fails open …). */
+  notes: Text[];
   /** What OpenSSL reports first (and stops at with -verify_return_error). */
   first: Check | null;
   /** What Node.js reports: the last X509 error of the side that aborts (or its own hostname check). */
@@ -130,6 +150,12 @@ interface Cert {
   ku: number | null;
   eku: string[] | null;
   unknownCritical: string[];
+  /** subjectAltName dNSName entries (empty without the extension). */
+  dnsSans: string[];
+  /** Every commonName of the subject. */
+  cns: string[];
+  /** nameConstraints dNSName subtrees (null: no extension). Other name types are not modelled. */
+  nameConstraints: { permitted: string[]; excluded: string[] } | null;
   notBefore: Date;
   notAfter: Date;
   serial: string;
@@ -161,6 +187,13 @@ function parseCert(pem: string): Cert {
   const akid = ext(px.AuthorityKeyIdentifierExtension);
   const cn = /(?:^|\n)CN=([^\n]*)/.exec(node.subject)?.[1] ?? node.subject;
   const details = node.publicKey.asymmetricKeyDetails;
+  const asn = AsnConvert.parse(p.rawData, Certificate);
+  const rawExt = (oid: string) => asn.tbsCertificate.extensions?.find((e) => e.extnID === oid)?.extnValue.buffer;
+  const sanDer = rawExt(id_ce_subjectAltName);
+  const dnsSans = sanDer ? AsnConvert.parse(sanDer, SubjectAlternativeName).flatMap((g) => (g.dNSName !== undefined ? [g.dNSName] : [])) : [];
+  const ncDer = rawExt(id_ce_nameConstraints);
+  const dnsBases = (list: Iterable<{ base: GeneralName }> | undefined) => [...(list ?? [])].flatMap((t) => (t.base.dNSName !== undefined ? [t.base.dNSName] : []));
+  const nc = ncDer ? AsnConvert.parse(ncDer, NameConstraints) : null;
   const c: Cert = {
     pem,
     node,
@@ -175,11 +208,14 @@ function parseCert(pem: string): Cert {
     ku: ku ? ku.usages : null,
     eku: eku ? eku.usages.map(String) : null,
     unknownCritical: p.extensions.filter((e) => e.critical && !SUPPORTED_EXTENSIONS.has(e.type)).map((e) => e.type),
+    dnsSans,
+    cns: [...node.subject.matchAll(/(?:^|\n)CN=([^\n]*)/g)].map((m) => m[1]!),
+    nameConstraints: nc ? { permitted: dnsBases(nc.permittedSubtrees), excluded: dnsBases(nc.excludedSubtrees) } : null,
     notBefore: p.notBefore,
     notAfter: p.notAfter,
     serial: normSerial(node.serialNumber),
     keyBits: details?.modulusLength ?? 0,
-    digest: SIG_DIGEST[AsnConvert.parse(p.rawData, Certificate).signatureAlgorithm.algorithm] ?? 'unknown',
+    digest: SIG_DIGEST[asn.signatureAlgorithm.algorithm] ?? 'unknown',
     selfIssued: false,
   };
   c.selfIssued = likelyIssued(c, c);
@@ -219,6 +255,61 @@ function purposeOk(c: Cert, purpose: 'sslserver' | 'sslclient', requireCa: boole
   if (requireCa) return checkCa(c) !== 0;
   const ku = purpose === 'sslserver' ? KU.digitalSignature | KU.keyEncipherment | KU.keyAgreement : KU.digitalSignature | KU.keyAgreement;
   return !kuReject(c, ku);
+}
+
+// ---------------------------------------------------------------------- name constraints
+
+/** v3_ncons.c nc_dns(): empty base matches all; else equal, or more labels on the left. */
+function ncDns(dns: string, base: string): boolean {
+  if (base.length === 0) return true;
+  if (dns.length < base.length) return false;
+  const tail = dns.slice(dns.length - base.length);
+  if (dns.length > base.length && !base.startsWith('.') && dns[dns.length - base.length - 1] !== '.') return false;
+  return tail.toLowerCase() === base.toLowerCase();
+}
+
+/** nc_match() for a dNSName: 0, 47 (no permitted subtree matches) or 48 (an excluded one does). */
+function ncMatchDns(dns: string, nc: { permitted: string[]; excluded: string[] }): number {
+  if (nc.permitted.length > 0 && !nc.permitted.some((b) => ncDns(dns, b))) return 47;
+  if (nc.excluded.some((b) => ncDns(dns, b))) return 48;
+  return 0;
+}
+
+/** cn2dnsid(): a CN is checked as a DNS name only if it looks like one (two or more labels). */
+function cnLooksLikeHost(cn: string): boolean {
+  let isDns = false;
+  for (let i = 0; i < cn.length; i++) {
+    const ch = cn[i]!;
+    if (/[A-Za-z0-9_]/.test(ch)) continue;
+    if (i > 0 && i < cn.length - 1) {
+      if (ch === '-') continue;
+      if (ch === '.' && cn[i + 1] !== '.' && cn[i - 1] !== '-' && cn[i + 1] !== '-') {
+        isDns = true;
+        continue;
+      }
+    }
+    return false;
+  }
+  return isDns;
+}
+
+/**
+ * NAME_CONSTRAINTS_check() (+ _check_CN for the leaf without a DNS SAN) of `x` against one CA's
+ * dNSName constraints: the first violation, or 0.
+ */
+function nameConstraintError(x: Cert, nc: { permitted: string[]; excluded: string[] }, isLeaf: boolean): { code: number; name: string } | null {
+  for (const d of x.dnsSans) {
+    const code = ncMatchDns(d, nc);
+    if (code) return { code, name: d };
+  }
+  if (isLeaf && x.dnsSans.length === 0) {
+    for (const cn of x.cns) {
+      if (!cnLooksLikeHost(cn)) continue;
+      const code = ncMatchDns(cn, nc);
+      if (code) return { code, name: cn };
+    }
+  }
+  return null;
 }
 
 // ------------------------------------------------------------------------------------- CRLs
@@ -277,6 +368,8 @@ export interface Raw {
   code: number;
   depth: number;
   cert: Cert;
+  /** For name-constraint errors: the offending name and the constraining CA. */
+  nc?: { name: string; ca: Cert };
 }
 
 function minRsaBits(level: number): number {
@@ -392,31 +485,47 @@ export function simulateVerify(input: VerifyInput): Raw[] {
   }
 
   // ---- internal_verify: from the top down ----
-  let n = num - 1;
-  let xi = chain[n]!;
-  let xs: Cert;
   const timeCheck = (c: Cert, depth: number) => {
     if (c.notBefore.getTime() > input.now.getTime()) err(9, depth, c);
     else if (c.notAfter.getTime() < input.now.getTime()) err(10, depth, c);
   };
-  if (xi.selfIssued) xs = xi;
-  else if (n <= 0) {
+  let n = num - 1;
+  let xi = chain[n]!;
+  if (!xi.selfIssued && n <= 0) {
+    // The lone leaf's issuer is unknown: no signature to check, only its validity period.
     err(21, 0, xi);
     timeCheck(xi, 0);
-    return errs;
   } else {
-    n--;
-    xs = chain[n]!;
-  }
-  for (;;) {
-    if (xs !== xi) {
-      if (kuReject(xi, KU.keyCertSign)) err(32, n + 1, xi);
-      if (!signedBy(xs, xi)) err(7, n, xs);
+    let xs: Cert;
+    if (xi.selfIssued) xs = xi;
+    else {
+      n--;
+      xs = chain[n]!;
     }
-    timeCheck(xs, n);
-    if (--n < 0) break;
-    xi = xs;
-    xs = chain[n]!;
+    for (;;) {
+      if (xs !== xi) {
+        if (kuReject(xi, KU.keyCertSign)) err(32, n + 1, xi);
+        if (!signedBy(xs, xi)) err(7, n, xs);
+      }
+      timeCheck(xs, n);
+      if (--n < 0) break;
+      xi = xs;
+      xs = chain[n]!;
+    }
+  }
+
+  // ---- check_name_constraints (after internal_verify in OpenSSL 3.0) ----
+  // Every certificate from the top down (self-issued CAs skipped: "unless last in chain", i.e. the
+  // leaf), against the nameConstraints of each CA above it, from the top.
+  for (let i = num - 1; i >= 0; i--) {
+    const x = chain[i]!;
+    if (i !== 0 && x.selfIssued) continue;
+    for (let j = num - 1; j > i; j--) {
+      const ca = chain[j]!;
+      if (!ca.nameConstraints) continue;
+      const v = nameConstraintError(x, ca.nameConstraints, i === 0);
+      if (v) errs.push({ code: v.code, depth: i, cert: x, nc: { name: v.name, ca } });
+    }
   }
   return errs;
 }
@@ -460,7 +569,20 @@ function x509Reason(r: Raw, side: Side): Text {
     23: { en: `serial ${r.cert.serial} is on the CRL`, zh: `序列号 ${r.cert.serial} 在 CRL 中` },
     3: { en: 'revocation checking is on but no CRL from its issuer is loaded', zh: '已启用吊销检查，但没有加载其颁发者的 CRL' },
     62: { en: 'neither subjectAltName dNSName nor CN matches the ACS hostname', zh: 'subjectAltName 的 dNSName 与 CN 都与 ACS 主机名不符' },
+    64: { en: 'no subjectAltName iPAddress matches the ACS address', zh: 'subjectAltName 中没有与 ACS 地址相符的 iPAddress' },
   };
+  if (r.nc) {
+    const nc = r.nc.ca.nameConstraints!;
+    const list = (xs: string[]) => xs.map((x) => `"${x}"`).join(', ');
+    detail[47] = {
+      en: `the name "${r.nc.name}" is outside every permitted dNSName subtree (${list(nc.permitted)}) of "${r.nc.ca.cn}"'s nameConstraints`,
+      zh: `名称“${r.nc.name}”不在“${r.nc.ca.cn}”的 nameConstraints 允许的任何 dNSName 子树（${list(nc.permitted)}）之内`,
+    };
+    detail[48] = {
+      en: `the name "${r.nc.name}" is inside an excluded dNSName subtree (${list(nc.excluded)}) of "${r.nc.ca.cn}"'s nameConstraints`,
+      zh: `名称“${r.nc.name}”落在“${r.nc.ca.cn}”的 nameConstraints 排除的 dNSName 子树（${list(nc.excluded)}）之内`,
+    };
+  }
   const d = detail[r.code];
   return {
     en: `${who.en} rejects ${at.en}: ${e.text} (X509_V_ERR_${e.short} = ${e.code})${d ? ` — ${d.en}` : ''}`,
@@ -473,6 +595,7 @@ function toCheck(r: Raw, side: Side): Check {
   return {
     id: checkId(r.code),
     side,
+    phase: 'verify',
     subject: { cn: r.cert.cn, depth: r.depth },
     x509: { name: `X509_V_ERR_${e.short}`, code: e.code },
     depth: r.depth,
@@ -480,8 +603,8 @@ function toCheck(r: Raw, side: Side): Check {
   };
 }
 
-function tlsCheck(id: string, side: Side, reason: Text): Check {
-  return { id, side, subject: null, x509: null, depth: null, reason };
+function tlsCheck(id: string, side: Side, reason: Text, phase: Check['phase'] = 'handshake'): Check {
+  return { id, side, phase, subject: null, x509: null, depth: null, reason };
 }
 
 const TLS13_SUITES = ['TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_GCM_SHA256'];
@@ -522,7 +645,7 @@ function startupProblem(side: Side, chain: readonly string[], key: string, level
         check: { ...tlsCheck(i === 0 ? 'ee-key-too-small' : 'ca-key-too-small', side, {
           en: `${who.en} cannot load "${c.cn}": a ${c.keyBits}-bit RSA key is below security level ${level} (${minRsaBits(level)} bits) — it never sends a byte`,
           zh: `${who.zh} 无法加载“${c.cn}”：${c.keyBits} 位 RSA 密钥低于安全级别 ${level}（${minRsaBits(level)} 位）——连一个字节都不会发送`,
-        }), subject: { cn: c.cn, depth: i }, depth: i, x509: { name: `X509_V_ERR_${x509Error(code).short}`, code } },
+        }, 'load'), subject: { cn: c.cn, depth: i }, depth: i, x509: { name: `X509_V_ERR_${x509Error(code).short}`, code } },
         nodeError: i === 0 ? 'ERR_SSL_EE_KEY_TOO_SMALL' : 'ERR_SSL_CA_KEY_TOO_SMALL',
       };
     }
@@ -531,7 +654,7 @@ function startupProblem(side: Side, chain: readonly string[], key: string, level
         check: { ...tlsCheck('ca-md-too-weak', side, {
           en: `${who.en} cannot load "${c.cn}": its ${c.digest.toUpperCase()} signature is below security level ${level} (SSL_CTX_use_certificate: ca md too weak)`,
           zh: `${who.zh} 无法加载“${c.cn}”：其 ${c.digest.toUpperCase()} 签名低于安全级别 ${level}（ca md too weak）`,
-        }), subject: { cn: c.cn, depth: i }, depth: i, x509: { name: 'X509_V_ERR_CA_MD_TOO_WEAK', code: 68 } },
+        }, 'load'), subject: { cn: c.cn, depth: i }, depth: i, x509: { name: 'X509_V_ERR_CA_MD_TOO_WEAK', code: 68 } },
         nodeError: 'ERR_SSL_CA_MD_TOO_WEAK',
       };
     }
@@ -541,7 +664,7 @@ function startupProblem(side: Side, chain: readonly string[], key: string, level
       check: tlsCheck('key-values-mismatch', side, {
         en: `${who.en} cannot start: its private key does not belong to its certificate (X509_check_private_key: key values mismatch) — no TLS byte is sent`,
         zh: `${who.zh} 无法启动：私钥与证书不匹配（key values mismatch）——不会发送任何 TLS 字节`,
-      }),
+      }, 'load'),
       nodeError: 'ERR_OSSL_X509_KEY_VALUES_MISMATCH',
     };
   }
@@ -560,19 +683,41 @@ interface Stage {
 interface Analysis {
   checks: Check[];
   stages: Stage[];
+  /** What a side with verification off found and ignored (it completes the handshake but still reports it); CPE first. */
+  ignored: Stage[];
   notes: Text[];
   version: '1.2' | '1.3';
 }
 
 function analyse(scenario: Scenario, opts: ExplainOptions): Analysis {
   const now = opts.now ?? new Date();
-  const level = opts.verifier === 'node' ? 1 : 2;
+  const level = opts.securityLevel ?? (opts.verifier === 'node' ? 1 : 2);
   const tlsAcs: TlsOverride = scenario.tls.acs ?? {};
   const tlsCpe: TlsOverride = scenario.tls.cpe ?? {};
   const server = scenario.attacker ? { chain: scenario.attacker.chain, key: scenario.attacker.key } : { chain: scenario.acs.chain, key: scenario.acs.key };
   const checks: Check[] = [];
   const stages: Stage[] = [];
+  const ignored: Stage[] = [];
   const notes: Text[] = [];
+
+  /**
+   * Revocation checking as each verifier really applies it. The openssl binary: -crl_check[_all]
+   * as configured (no CRL → UNABLE_TO_GET_CRL, it fails closed). Node.js turns CRL checking on only
+   * when it is given CRLs (its `crl` option sets X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL:
+   * the whole chain); asked to check revocation without a CRL, it cannot check, and accepts.
+   */
+  const revocation = (side: Side, s: Scenario['acs']): { crls: string[]; crlCheck: 'leaf' | 'all' | null } => {
+    const crls = s.crls ?? [];
+    if (opts.verifier === 'openssl') return { crls, crlCheck: s.crlCheck ?? null };
+    if (s.crlCheck && crls.length === 0) {
+      const who = side === 'acs' ? { en: 'the ACS', zh: 'ACS' } : { en: 'the CPE', zh: 'CPE' };
+      notes.push({
+        en: `${who.en} is configured to check revocation but has no CRL. Node.js turns CRL checking on only when it is given CRLs (its crl option sets X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL), so it cannot check and accepts the certificate: it fails open, where OpenSSL with -crl_check fails closed (X509_V_ERR_UNABLE_TO_GET_CRL, 3). A revoked certificate would be accepted too`,
+        zh: `${who.zh} 配置了吊销检查，却没有任何 CRL。Node.js 只有在收到 CRL 时才会开启 CRL 检查（其 crl 选项会设置 X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL），因此它无法检查，直接接受证书：这是“失败即放行”（fail open），而使用 -crl_check 的 OpenSSL 是“失败即拒绝”（X509_V_ERR_UNABLE_TO_GET_CRL，3）。即使证书已被吊销，也同样会被接受`,
+      });
+    }
+    return { crls, crlCheck: crls.length > 0 ? 'all' : null };
+  };
 
   // 0. Loading certificates and keys (before any byte).
   const acsStart = startupProblem('acs', server.chain, server.key, level, tlsAcs.sendCertificate !== false);
@@ -618,19 +763,40 @@ function analyse(scenario: Scenario, opts: ExplainOptions): Analysis {
   // 2. The CPE verifies what the server presents (the ACS, or the attacker).
   const cpeRaw = simulateVerify({
     side: 'cpe', chain: server.chain, trust: scenario.cpe.trust, purpose: 'sslserver', host: scenario.acsHostname,
-    crls: scenario.cpe.crls ?? [], crlCheck: scenario.cpe.crlCheck ?? null, authLevel: level, now,
+    ...revocation('cpe', scenario.cpe), authLevel: level, now,
   });
   const cpeChecks = cpeRaw.map((r) => toCheck(r, 'cpe'));
   checks.push(...cpeChecks);
   const cpeVerifies = tlsCpe.verifyPeer !== false;
   const cpeStage = verificationStage('cpe', cpeRaw, cpeChecks, opts.verifier, scenario.acsHostname, splitPems(server.chain)[0]);
   if (!cpeVerifies && cpeStage) {
-    notes.push({ en: 'the CPE does not verify the ACS certificate (verification disabled): its errors are ignored', zh: 'CPE 未校验 ACS 证书（已禁用校验）：其错误被忽略' });
+    ignored.push(cpeStage);
+    notes.push({
+      en: 'the CPE does not verify the server\'s certificate (verification disabled): it completes the handshake anyway, still reporting the errors it ignored',
+      zh: 'CPE 未校验服务器证书（已禁用校验）：它照样完成握手，但仍会报告被它忽略的错误',
+    });
   }
 
   // 3. The ACS verifies the CPE (not when an attacker terminates the CPE's TLS).
   const acsStages: Stage[] = [];
   const acsVerifies = tlsAcs.verifyPeer !== false && !scenario.attacker;
+  if (!scenario.attacker && !acsVerifies && tlsCpe.sendCertificate !== false) {
+    // Verification off: the client certificate is still verified and the result reported, not acted on.
+    const acsRaw = simulateVerify({
+      side: 'acs', chain: scenario.cpe.chain, trust: scenario.acs.trust, purpose: 'sslclient', host: null,
+      ...revocation('acs', scenario.acs), authLevel: level, now,
+    });
+    const acsChecks = acsRaw.map((r) => toCheck(r, 'acs'));
+    checks.push(...acsChecks);
+    const s = verificationStage('acs', acsRaw, acsChecks, opts.verifier, null, undefined);
+    if (s) {
+      ignored.push(s);
+      notes.push({
+        en: 'the ACS does not verify the CPE\'s certificate (verification disabled): it completes the handshake anyway, still reporting the errors it ignored',
+        zh: 'ACS 未校验 CPE 证书（已禁用校验）：它照样完成握手，但仍会报告被它忽略的错误',
+      });
+    }
+  }
   if (acsVerifies) {
     if (tlsCpe.sendCertificate === false) {
       const alert: AlertName = version === '1.3' ? 'certificate_required' : 'handshake_failure';
@@ -643,7 +809,7 @@ function analyse(scenario: Scenario, opts: ExplainOptions): Analysis {
     } else {
       const acsRaw = simulateVerify({
         side: 'acs', chain: scenario.cpe.chain, trust: scenario.acs.trust, purpose: 'sslclient', host: null,
-        crls: scenario.acs.crls ?? [], crlCheck: scenario.acs.crlCheck ?? null, authLevel: level, now,
+        ...revocation('acs', scenario.acs), authLevel: level, now,
       });
       const acsChecks = acsRaw.map((r) => toCheck(r, 'acs'));
       checks.push(...acsChecks);
@@ -664,31 +830,48 @@ function analyse(scenario: Scenario, opts: ExplainOptions): Analysis {
   else if (opts.verifier === 'node' && missingCert) stages.push(...acsStages, ...cpeStages);
   else stages.push(...cpeStages, ...acsStages);
 
-  return { checks, stages, notes, version };
+  return { checks, stages, ignored, notes, version };
 }
 
 /** Predicts what real sessions do with this scenario. Pure: inspects certificates, runs no TLS. */
 export function explain(scenario: Scenario, opts: ExplainOptions): Explanation {
-  const { checks, stages, notes, version } = analyse(scenario, opts);
+  const { checks, stages, ignored, notes, version } = analyse(scenario, opts);
   const other = analyse(scenario, { ...opts, verifier: opts.verifier === 'node' ? 'openssl' : 'node' });
   const byOpenssl = opts.verifier === 'openssl' ? stages : other.stages;
   const byNode = opts.verifier === 'node' ? stages : other.stages;
   const decisive = stages[0] ?? null;
-  const verdict: Verdict = decisive
-    ? {
-        ok: false,
-        abortedBy: decisive.abortedBy,
-        alert: decisive.alert ? { description: decisive.alert, code: ALERTS[decisive.alert], from: decisive.abortedBy } : null,
-        verifyError: decisive.verifyError,
-        ...(opts.verifier === 'node' ? { nodeError: decisive.nodeError } : {}),
-      }
-    : { ok: true, abortedBy: null, alert: null, verifyError: null };
+  const nodeOnly = (e: string | undefined) => (opts.verifier === 'node' && e ? { nodeError: e } : {});
+  let verdict: Verdict;
+  if (decisive) {
+    verdict = {
+      ok: false,
+      compromised: false,
+      abortedBy: decisive.abortedBy,
+      alert: decisive.alert ? { description: decisive.alert, code: ALERTS[decisive.alert], from: decisive.abortedBy } : null,
+      verifyError: decisive.verifyError,
+      ...nodeOnly(decisive.nodeError),
+    };
+  } else {
+    // Nobody aborts. With an attacker, the CPE's handshake was with the attacker; a side with
+    // verification off still reports what it found (its peer is not verified: not a success).
+    const compromised = scenario.attacker !== null;
+    const seen = ignored[0] ?? null;
+    verdict = {
+      ok: !compromised && !seen,
+      compromised,
+      abortedBy: null,
+      alert: null,
+      verifyError: seen?.verifyError ?? null,
+      ...nodeOnly(seen?.nodeError),
+    };
+  }
   return {
     checks,
+    notes,
     first: byOpenssl[0]?.decisive ?? null,
     last: byNode[0]?.decisive ?? null,
     verdict,
-    why: whyText(decisive, checks, opts.verifier),
+    why: whyText(decisive, checks, opts.verifier, verdict, ignored[0] ?? null, notes),
     summary: summaryText(verdict, decisive, version, opts.verifier, notes),
   };
 }
@@ -701,12 +884,13 @@ function nodeHostnameCheck(host: string, leaf: Cert): Check | null {
   return {
     id: 'node-hostname',
     side: 'cpe',
+    phase: 'verify',
     subject: { cn: leaf.cn, depth: 0 },
     x509: null,
     depth: 0,
     reason: {
-      en: `Node's own tls.checkServerIdentity fails (ERR_TLS_CERT_ALTNAME_INVALID): ${e.message}`,
-      zh: `Node 自身的 tls.checkServerIdentity 检查失败（ERR_TLS_CERT_ALTNAME_INVALID）：证书的 subjectAltName 不包含 ${host}`,
+      en: `Node's own tls.checkServerIdentity fails (ERR_TLS_CERT_ALTNAME_INVALID, reported as the OpenSSL check it corresponds to, X509_V_ERR_${isIP(host) ? 'IP_ADDRESS_MISMATCH' : 'HOSTNAME_MISMATCH'}): ${e.message}`,
+      zh: `Node 自身的 tls.checkServerIdentity 检查失败（ERR_TLS_CERT_ALTNAME_INVALID，按其对应的 OpenSSL 检查报告为 X509_V_ERR_${isIP(host) ? 'IP_ADDRESS_MISMATCH' : 'HOSTNAME_MISMATCH'}）：证书的 subjectAltName 不包含 ${host}`,
     },
   };
 }
@@ -719,22 +903,40 @@ function verificationStage(side: Side, raw: Raw[], checks: Check[], verifier: Ve
     const a = alertFor(r.code);
     return { decisive: c, abortedBy: side, alert: a.description, nodeError: '', verifyError: { name: c.x509!.name, code: r.code, side } };
   }
-  // Node: X509 errors except the hostname (Node sets no host in X509_VERIFY_PARAM); last one wins.
+  // Node: X509 errors except the hostname (Node sets no host in X509_VERIFY_PARAM); last one wins,
+  // reported by the name Node gives it (X509ErrorCode(): others are UNSPECIFIED).
   const idx = raw.map((r, i) => ({ r, i })).filter(({ r }) => r.code !== 62 && r.code !== 64);
   const lastOne = idx[idx.length - 1];
   if (lastOne) {
     const c = checks[lastOne.i]!;
-    return { decisive: c, abortedBy: side, alert: null, nodeError: nodeCodeFor(lastOne.r.code), verifyError: { name: c.x509!.name, code: lastOne.r.code, side } };
+    return { decisive: c, abortedBy: side, alert: null, nodeError: nodeCodeFor(lastOne.r.code), verifyError: { ...nodeVerifyError(lastOne.r.code), side } };
   }
   if (side === 'cpe' && host !== null && leafPem) {
     const h = nodeHostnameCheck(host, parseCert(leafPem));
-    if (h) return { decisive: h, abortedBy: 'cpe', alert: null, nodeError: 'ERR_TLS_CERT_ALTNAME_INVALID', verifyError: null };
+    // ERR_TLS_CERT_ALTNAME_INVALID is reported as the OpenSSL check it corresponds to.
+    const code = isIP(host) ? 64 : 62;
+    if (h) return { decisive: h, abortedBy: 'cpe', alert: null, nodeError: 'ERR_TLS_CERT_ALTNAME_INVALID', verifyError: { name: `X509_V_ERR_${x509Error(code).short}`, code, side } };
   }
   return null;
 }
 
-function whyText(decisive: Stage | null, checks: Check[], verifier: Verifier): Text {
-  if (!decisive) return { en: 'Every check passes.', zh: '所有检查均通过。' };
+function whyText(decisive: Stage | null, checks: Check[], verifier: Verifier, v: Verdict, seen: Stage | null, notes: Text[]): Text {
+  if (!decisive) {
+    const n = notes.length ? { en: ` ${notes.map((x) => `${x.en[0]!.toUpperCase()}${x.en.slice(1)}.`).join(' ')}`, zh: ` ${notes.map((x) => `${x.zh}。`).join('')}` } : { en: '', zh: '' };
+    if (v.compromised) {
+      return {
+        en: `Nobody aborts: the CPE completes its handshake with the on-path attacker, so the session is compromised${seen ? ` (it still reports ${seen.verifyError?.name ?? seen.decisive.id}: ${seen.decisive.reason.en})` : ''}.${n.en}`,
+        zh: `没有任何一方中止握手：CPE 与中间人攻击者完成了握手，会话已被攻破${seen ? `（它仍会报告 ${seen.verifyError?.name ?? seen.decisive.id}：${seen.decisive.reason.zh}）` : ''}。${n.zh}`,
+      };
+    }
+    if (seen) {
+      return {
+        en: `Nobody aborts, but the peer is not verified: ${seen.decisive.reason.en} — reported and ignored.${n.en}`,
+        zh: `没有任何一方中止握手，但对端未通过校验：${seen.decisive.reason.zh}——错误被报告但被忽略。${n.zh}`,
+      };
+    }
+    return { en: `Every check passes.${n.en}`, zh: `所有检查均通过。${n.zh}` };
+  }
   const d = decisive.decisive;
   const others = checks.filter((c) => c !== d);
   const also = others.length ? { en: ` ${others.length} other failing check(s) are never reached or not reported.`, zh: ` 其余 ${others.length} 项失败检查不会被执行到或不会被报告。` } : { en: '', zh: '' };
@@ -745,9 +947,15 @@ function whyText(decisive: Stage | null, checks: Check[], verifier: Verifier): T
     };
   }
   if (d.x509 && verifier === 'node') {
+    const unnamed = decisive.verifyError && decisive.verifyError.code !== d.x509.code
+      ? {
+          en: ` Node names only some X509 errors: this one reaches it as ${decisive.nodeError}, reported as ${decisive.verifyError.name} (${decisive.verifyError.code}).`,
+          zh: ` Node 只为部分 X509 错误命名：该错误到达 Node 时为 ${decisive.nodeError}，报告为 ${decisive.verifyError.name} (${decisive.verifyError.code})。`,
+        }
+      : { en: '', zh: '' };
     return {
-      en: `Node lets OpenSSL run every check and reports the last error it met: ${d.reason.en}.${also.en}`,
-      zh: `Node 让 OpenSSL 执行全部检查，并报告最后遇到的错误：${d.reason.zh}。${also.zh}`,
+      en: `Node lets OpenSSL run every check and reports the last error it met: ${d.reason.en}.${unnamed.en}${also.en}`,
+      zh: `Node 让 OpenSSL 执行全部检查，并报告最后遇到的错误：${d.reason.zh}。${unnamed.zh}${also.zh}`,
     };
   }
   return { en: `${d.reason.en}.${also.en}`, zh: `${d.reason.zh}。${also.zh}` };
@@ -755,6 +963,20 @@ function whyText(decisive: Stage | null, checks: Check[], verifier: Verifier): T
 
 function summaryText(v: Verdict, d: Stage | null, version: '1.2' | '1.3', verifier: Verifier, notes: Text[]): Text {
   const n = notes.length ? { en: ` Note: ${notes.map((x) => x.en).join('; ')}.`, zh: ` 注意：${notes.map((x) => x.zh).join('；')}。` } : { en: '', zh: '' };
+  if (v.compromised) {
+    const what = v.verifyError ? { en: `, ignoring ${v.verifyError.name} (${v.verifyError.code})`, zh: `，忽略了 ${v.verifyError.name} (${v.verifyError.code})` } : { en: '', zh: '' };
+    return {
+      en: `TLS ${version}, ${verifier} verifier: the CPE completes the handshake with the attacker${what.en}: compromised.${n.en}`,
+      zh: `TLS ${version}，${verifier} 校验器：CPE 与攻击者完成了握手${what.zh}：会话已被攻破。${n.zh}`,
+    };
+  }
+  if (!d && v.verifyError) {
+    const who = v.verifyError.side === 'cpe' ? { en: 'the CPE', zh: 'CPE' } : { en: 'the ACS', zh: 'ACS' };
+    return {
+      en: `TLS ${version}, ${verifier} verifier: the handshake completes, but ${who.en} reports ${v.verifyError.name} (${v.verifyError.code}) and ignores it (verification off).${n.en}`,
+      zh: `TLS ${version}，${verifier} 校验器：握手完成，但 ${who.zh} 报告 ${v.verifyError.name} (${v.verifyError.code}) 并忽略了它（未启用校验）。${n.zh}`,
+    };
+  }
   if (v.ok || !d) return { en: `TLS ${version} handshake succeeds with the ${verifier} verifier.${n.en}`, zh: `使用 ${verifier} 校验器时 TLS ${version} 握手成功。${n.zh}` };
   const who = { en: d.abortedBy === 'cpe' ? 'The CPE' : 'The ACS', zh: d.abortedBy === 'cpe' ? 'CPE' : 'ACS' };
   const how = v.alert
