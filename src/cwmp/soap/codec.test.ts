@@ -178,6 +178,19 @@ describe('encode errors', () => {
   }
 });
 
+describe('fault codes per namespace', () => {
+  const tc = (code: number): CwmpMessage => ({
+    method: 'TransferComplete', CommandKey: '', FaultStruct: { FaultCode: code, FaultString: '' },
+    StartTime: '2024-01-01T00:00:00Z', CompleteTime: '2024-01-01T00:00:00Z',
+  });
+  it('9014–9019 do not exist in cwmp-1-0', () => {
+    expect(() => encodeEnvelope(tc(9018), { ns: '1-0' })).toThrow(/not a TransferComplete fault code in cwmp-1-0/);
+    expect(decodeEnvelope(encodeEnvelope(tc(9018), { ns: '1-2' })).rpc).toEqual(tc(9018));
+    expect(() => encodeEnvelope({ method: 'Fault', FaultCode: 9019, SetParameterValuesFault: [] }, { ns: '1-0' })).toThrow(SoapError);
+    expect(() => encodeEnvelope({ method: 'Fault', FaultCode: 9019, SetParameterValuesFault: [] }, { ns: '1-4' })).not.toThrow();
+  });
+});
+
 describe('summarize', () => {
   const by = (m: string): CwmpMessage => SAMPLE_MESSAGES.find((x) => x.method === m)!;
   it('gives one short line per message', () => {

@@ -151,7 +151,7 @@ const DECODERS: Readonly<Record<Exclude<CwmpMessage['method'], 'Fault'>, BodyDec
     const oui = token(d, 'OUI', `${p}/DeviceId`);
     if (!/^[0-9A-Fa-f]{6}$/.test(oui)) badArg(`${p}/DeviceId/OUI`, `expected six hex digits, got '${oui}'`);
     const events: EventStruct[] = arrayItems(e, 'Event', p, w).map((ev, i) => ({
-      EventCode: token(ev, 'EventCode', `${p}/Event[${i}]`),
+      EventCode: str(ev, 'EventCode', `${p}/Event[${i}]`),
       CommandKey: str(ev, 'CommandKey', `${p}/Event[${i}]`),
     }));
     return {
@@ -185,7 +185,7 @@ const DECODERS: Readonly<Record<Exclude<CwmpMessage['method'], 'Fault'>, BodyDec
   GetRPCMethods: () => ({ method: 'GetRPCMethods' }),
   GetRPCMethodsResponse: (e, w) => ({
     method: 'GetRPCMethodsResponse',
-    MethodList: stringItems(e, 'MethodList', 'GetRPCMethodsResponse', w).map((s) => s.trim()),
+    MethodList: stringItems(e, 'MethodList', 'GetRPCMethodsResponse', w),
   }),
   GetParameterNames: (e) => ({
     method: 'GetParameterNames',
@@ -228,8 +228,8 @@ const DECODERS: Readonly<Record<Exclude<CwmpMessage['method'], 'Fault'>, BodyDec
     return {
       method: 'Download',
       CommandKey: str(e, 'CommandKey', p),
-      FileType: token(e, 'FileType', p),
-      URL: token(e, 'URL', p),
+      FileType: str(e, 'FileType', p),
+      URL: str(e, 'URL', p),
       Username: str(e, 'Username', p),
       Password: str(e, 'Password', p),
       FileSize: uint(e, 'FileSize', p),

@@ -1,7 +1,7 @@
 /** Encode a typed CWMP message as a SOAP 1.1 envelope, with fast-xml-parser's XMLBuilder. */
 import { XMLBuilder } from 'fast-xml-parser';
 import { SoapError } from './errors.ts';
-import { faultInfo, isCwmpFaultCode } from './faults.ts';
+import { faultInfo, isFaultCodeInNs, isTransferFaultCodeInNs } from './faults.ts';
 import { PREFIX, SOAP_ENC_NS, SOAP_ENV_NS, XSD_NS, XSI_NS, cwmpNsUri, type CwmpNs } from './namespaces.ts';
 import type { CwmpMessage, ParameterInfoStruct, ParameterValueStruct, ValueType } from './types.ts';
 import { VALUE_TYPES } from './types.ts';
@@ -102,7 +102,7 @@ function stringArray(path: string, name: string, v: unknown, maxLength: number):
 
 // ---- body -----------------------------------------------------------------------------------------
 
-function body(m: CwmpMessage): Node {
+function body(m: CwmpMessage, ns: CwmpNs): Node {
   const p = m.method;
   const rpc = (children: Node[] = []): Node => el(`${C}:${p}`, children);
   switch (m.method) {
@@ -136,7 +136,9 @@ function body(m: CwmpMessage): Node {
       const f = m.FaultStruct;
       if (typeof f !== 'object' || f === null) bad('TransferComplete/FaultStruct', 'expected a FaultStruct');
       const code = f.FaultCode;
-      if (code !== 0 && !isCwmpFaultCode(code)) bad('TransferComplete/FaultStruct/FaultCode', `expected 0 or a CPE fault code, got ${String(code)}`);
+      if (typeof code !== 'number' || !isTransferFaultCodeInNs(ns, code)) {
+        bad('TransferComplete/FaultStruct/FaultCode', `${String(code)} is not a TransferComplete fault code in cwmp-${ns} (0 = success)`);
+      }
       return rpc([
         leaf('CommandKey', str('TransferComplete/CommandKey', m.CommandKey, 32)),
         el('FaultStruct', [
@@ -213,14 +215,18 @@ function body(m: CwmpMessage): Node {
     case 'FactoryResetResponse':
       return rpc();
     case 'Fault': {
-      if (!isCwmpFaultCode(m.FaultCode)) bad('Fault/FaultCode', `expected 8000–8899 or 9000–9899, got ${String(m.FaultCode)}`);
+      if (typeof m.FaultCode !== 'number' || !isFaultCodeInNs(ns, m.FaultCode)) {
+        bad('Fault/FaultCode', `${String(m.FaultCode)} is not a CWMP fault code in cwmp-${ns}`);
+      }
       const detail: Node[] = [leaf('FaultCode', String(m.FaultCode))];
       if (m.FaultString !== undefined) detail.push(leaf('FaultString', str('Fault/FaultString', m.FaultString)));
       list<{ ParameterName: string; FaultCode: number; FaultString?: string }>('Fault/SetParameterValuesFault', m.SetParameterValuesFault ?? [])
         .forEach((f, i) => {
           const at = `Fault/SetParameterValuesFault[${i}]`;
           const code = f?.FaultCode;
-          if (typeof code !== 'number' || !isCwmpFaultCode(code) || code < 9000) bad(`${at}/FaultCode`, `expected a CPE fault code 9000–9899, got ${String(code)}`);
+          if (typeof code !== 'number' || code < 9000 || !isFaultCodeInNs(ns, code)) {
+            bad(`${at}/FaultCode`, `${String(code)} is not a CPE fault code in cwmp-${ns}`);
+          }
           const kids = [leaf('ParameterName', str(`${at}/ParameterName`, f.ParameterName)), leaf('FaultCode', String(code))];
           if (f.FaultString !== undefined) kids.push(leaf('FaultString', str(`${at}/FaultString`, f.FaultString)));
           detail.push(el('SetParameterValuesFault', kids));
@@ -271,7 +277,7 @@ export function encodeEnvelope(msg: CwmpMessage, opts: EncodeOptions): string {
   }
   const envelope: Node[] = [];
   if (header.length > 0) envelope.push(el(`${E}:Header`, header));
-  envelope.push(el(`${E}:Body`, [body(msg)]));
+  envelope.push(el(`${E}:Body`, [body(msg, ns)]));
   const doc: Node[] = [
     { '?xml': [{ '#text': '' }], ':@': { version: '1.0', encoding: 'UTF-8' } },
     el(`${E}:Envelope`, envelope, {

@@ -68,3 +68,26 @@ export function isCwmpFaultCode(code: number): boolean {
 export function faultString(code: number): string {
   return faultInfo(code)?.string ?? (isVendorFaultCode(code) ? 'Vendor fault' : 'Unknown fault');
 }
+
+/**
+ * Whether a cwmp:Fault FaultCode exists in a CWMP namespace version. CWMP 1.0 enumerates 9000–9013 (and
+ * 8000–8005); later versions take any code in 8000–8899 / 9000–9899.
+ */
+export function isFaultCodeInNs(ns: '1-0' | '1-1' | '1-2' | '1-3' | '1-4', code: number): boolean {
+  if (!isCwmpFaultCode(code)) return false;
+  if (ns !== '1-0') return true;
+  return (code >= 9000 && code <= 9013) || (code >= 8000 && code <= 8005) || isVendorFaultCode(code);
+}
+
+/**
+ * Whether a TransferComplete FaultStruct FaultCode exists in a CWMP namespace version: 0 (success) or a
+ * transfer-related CPE fault. CWMP 1.0 knows 9001, 9002, 9010–9012; 1.1 adds 9014–9019 and the extension
+ * and vendor ranges; the cwmp-1-2 schema allows 9001, 9002, 9010–9012, 9014–9020, 9033–9899.
+ */
+export function isTransferFaultCodeInNs(ns: '1-0' | '1-1' | '1-2' | '1-3' | '1-4', code: number): boolean {
+  if (code === 0 || code === 9001 || code === 9002 || (code >= 9010 && code <= 9012)) return true;
+  if (!Number.isInteger(code) || ns === '1-0') return false;
+  if (code >= 9014 && code <= 9019) return true;
+  if (ns === '1-1') return code >= 9020 && code <= 9899;
+  return code === 9020 || (code >= 9033 && code <= 9899);
+}

@@ -7,7 +7,7 @@ export { decodeEnvelope, isEmptyHttpBody, type DecodedEnvelope } from './decode.
 export { summarize } from './summarize.ts';
 export { SoapError, isSoapError, type SoapErrorCode } from './errors.ts';
 export {
-  FAULT_CODES, faultInfo, faultString, isCwmpFaultCode, isVendorFaultCode, type FaultCodeInfo, type FaultType,
+  FAULT_CODES, faultInfo, faultString, isCwmpFaultCode, isFaultCodeInNs, isTransferFaultCodeInNs, isVendorFaultCode, type FaultCodeInfo, type FaultType,
 } from './faults.ts';
 export {
   CWMP_NS_VERSIONS, SOAP_ENC_NS, SOAP_ENV_NS, XSD_NS, XSI_NS, cwmpNsFromUri, cwmpNsUri, type CwmpNs,

@@ -33,7 +33,7 @@ export const SAMPLE_MESSAGES: readonly CwmpMessage[] = [
   {
     method: 'TransferComplete',
     CommandKey: 'fw-2024-06',
-    FaultStruct: { FaultCode: 9018, FaultString: 'File transfer failure: file corrupted' },
+    FaultStruct: { FaultCode: 9010, FaultString: 'File transfer failure' },
     StartTime: '0001-01-01T00:00:00Z',
     CompleteTime: '0001-01-01T00:00:00Z',
   },
