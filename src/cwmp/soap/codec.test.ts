@@ -67,6 +67,13 @@ describe('round trip', () => {
     }
   });
 
+  it('carries CR as &#13; (a raw CR would be read back as LF)', () => {
+    const msg: CwmpMessage = { method: 'Reboot', CommandKey: 'a\r\nb\rc' };
+    const xml = encodeEnvelope(msg, { ns: '1-2' });
+    expect(xml).toContain('a&#13;\nb&#13;c');
+    expect(decodeEnvelope(xml).rpc).toEqual(msg);
+  });
+
   it('HoldRequests and no header at all', () => {
     const a = decodeEnvelope(encodeEnvelope({ method: 'InformResponse', MaxEnvelopes: 1 }, { ns: '1-0', id: '1', holdRequests: true }));
     expect(a.holdRequests).toBe(true);

@@ -244,6 +244,15 @@ function body(m: CwmpMessage, ns: CwmpNs): Node {
   }
 }
 
+const ESCAPES = [
+  { regex: /&/g, val: '&amp;' }, // must be first
+  { regex: />/g, val: '&gt;' },
+  { regex: /</g, val: '&lt;' },
+  { regex: /'/g, val: '&apos;' },
+  { regex: /"/g, val: '&quot;' },
+  { regex: /\r/g, val: '&#13;' },
+];
+
 const builders = new Map<boolean, XMLBuilder>();
 function builder(pretty: boolean): XMLBuilder {
   let b = builders.get(pretty);
@@ -256,7 +265,10 @@ function builder(pretty: boolean): XMLBuilder {
       indentBy: '  ',
       suppressEmptyNode: true,
       processEntities: true,
-    });
+      // The builder's escaping table (its defaults) plus CR as a character reference: a raw CR would be
+      // read back as LF by every XML parser (XML 1.0 §2.11), so only &#13; carries it.
+      entities: ESCAPES,
+    } as ConstructorParameters<typeof XMLBuilder>[0]);
     builders.set(pretty, b);
   }
   return b;
