@@ -270,9 +270,12 @@ function decideOutcome(o: OutcomeInput): Omit<OutcomeEvent, 'v' | 'seq' | 't'> {
   const ok = !o.timedOut && !bad && o.applicationData && o.sides.cpe.verifiedPeer === true && o.sides.acs.verifiedPeer === true;
   // The CPE finished a handshake with the on-path attacker: whatever it sent, the attacker read.
   const compromised = o.attacker && o.sides.cpe.secure;
+  // Both handshakes done and the HTTP exchange answered: nobody aborted, even when a side with its
+  // verification turned off accepted a certificate that failed (then the session is still not ok).
+  const completed = o.applicationData && o.sides.cpe.secure && (o.attacker || o.sides.acs.secure);
   let abort: OutcomeEvent['abort'] = null;
   if (o.timedOut) abort = { kind: 'timeout', afterMs: o.config.deadlineMs };
-  else if (compromised) abort = null;
+  else if (compromised || (completed && !bad)) abort = null;
   else if (bad) abort = { kind: 'alert', from: bad.from, alert: bad.alert };
   else if (!ok) abort = { kind: 'close', from: o.firstClose ?? (o.sides.cpe.error ? 'cpe' : 'acs') };
   const abortedBy: Party | null = abort && abort.kind !== 'timeout' ? abort.from : null;
@@ -304,7 +307,14 @@ function describe(ok: boolean, abort: OutcomeEvent['abort'], o: OutcomeInput, n:
   if (ok) {
     return `Mutual TLS succeeded: ${n.version ?? '?'} with ${n.cipherSuite ?? '?'}; each side verified the other's certificate, the HTTP request was answered, both closed with close_notify.`;
   }
-  if (!abort) return 'The session did not complete.';
+  if (!abort) {
+    const ignored = (['cpe', 'acs'] as const).filter((p) => o.sides[p].verifiedPeer === false);
+    if (o.applicationData && ignored.length) {
+      const what = ignored.map((p) => `the ${p.toUpperCase()} (${o.sides[p].verifyError?.name ?? o.sides[p].authorizationError ?? 'unverified'})`).join(' and ');
+      return `The session completed, but ${what} accepted a certificate that failed verification, because verification was turned off.`;
+    }
+    return 'The session did not complete.';
+  }
   if (abort.kind === 'timeout') return `No result within the ${abort.afterMs} ms deadline; the session was ended.`;
   const why = (s: Party) => {
     const st = o.sides[s];
