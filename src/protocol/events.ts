@@ -75,7 +75,7 @@ export const TcpEvent = z.object({
   ...base,
   kind: z.literal('tcp'),
   conn: z.number().int().nonnegative(),
-  /** open: the CPE's connection reached the relay and the relay's reached the ACS; half-close: `from` sent FIN; close: both ways closed; reset: `from` aborted. */
+  /** open: the client's connection reached the relay (which connects on at once); half-close: `from` sent FIN; close: both ways closed; reset: `from` aborted. */
   action: z.enum(['open', 'half-close', 'close', 'reset']),
   from: Party.nullable(),
 });

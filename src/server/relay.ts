@@ -33,7 +33,7 @@ export class WiretapRelay {
     firstConn = 0,
   ) {
     this.nextConn = firstConn;
-    this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (c) => this.accept(c));
+    this.server = net.createServer({ allowHalfOpen: true }, (c) => this.accept(c));
   }
 
   listen(host = '127.0.0.1'): Promise<net.AddressInfo> {
@@ -69,21 +69,26 @@ export class WiretapRelay {
     };
     client.on('error', fail('client', upstream));
     upstream.on('error', fail('server', client));
-    upstream.once('connect', () => {
-      this.tap.open(conn, this.clock(), { client: client.address() as net.AddressInfo, server: upstream.address() as net.AddressInfo });
-      this.pipe(conn, 'client', client, upstream);
-      this.pipe(conn, 'server', upstream, client);
-      client.resume();
+    // The CPE talks to the ACS: report their addresses (the relay is invisible on the wire it shows).
+    this.tap.open(conn, this.clock(), {
+      client: { address: client.remoteAddress ?? '127.0.0.1', port: client.remotePort ?? 0, family: 'IPv4' },
+      server: { address: this.target.host, port: this.target.port, family: 'IPv4' },
     });
+    // Forward at once: what the CPE sends while the upstream connection is still being set up is
+    // queued by the socket and written as soon as it connects.
+    this.pipe(conn, 'client', client, upstream);
+    this.pipe(conn, 'server', upstream, client);
   }
 
   private pipe(conn: number, from: Direction, src: net.Socket, dst: net.Socket): void {
     src.on('data', (chunk: Buffer) => {
-      this.tap.data(conn, from, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), this.clock());
+      const t = this.clock();
+      // Forward first (the peer is waiting), then report: the tap sees exactly the bytes forwarded.
       if (!dst.write(chunk)) {
         src.pause();
         dst.once('drain', () => src.resume());
       }
+      this.tap.data(conn, from, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), t);
     });
     src.once('end', () => {
       this.tap.end(conn, from, this.clock());

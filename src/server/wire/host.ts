@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { WireMessageSchema, type WireHost, type WireReport, type WireStart } from './protocol.ts';
+import { WireBatchSchema, type WireHost, type WireReport, type WireStart } from './protocol.ts';
 import { WireSession } from './wire-session.ts';
 
 /**
@@ -22,9 +22,9 @@ export class WorkerWireHost implements WireHost {
     })().catch((e) => { throw e; });`;
     const w = new Worker(boot, { eval: true });
     w.on('message', (raw: unknown) => {
-      const parsed = WireMessageSchema.safeParse(raw);
+      const parsed = WireBatchSchema.safeParse(raw);
       if (!parsed.success) return;
-      this.sessions.get(parsed.data.id)?.(parsed.data.report);
+      for (const m of parsed.data) this.sessions.get(m.id)?.(m.report);
     });
     const die = (why: string) => {
       if (this.worker !== w) return;

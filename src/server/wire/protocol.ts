@@ -99,6 +99,8 @@ export type WireRequest = z.infer<typeof WireRequestSchema>;
 
 export const WireMessageSchema = z.object({ id: z.string(), report: WireReportSchema });
 export type WireMessage = z.infer<typeof WireMessageSchema>;
+/** The worker sends reports in batches, in order. */
+export const WireBatchSchema = z.array(WireMessageSchema);
 
 /** One session's two endpoints, whatever implements them (Node tls, or the openssl binary). */
 export interface EndpointPair {
