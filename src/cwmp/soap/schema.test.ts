@@ -1,6 +1,6 @@
 /** Every encoded envelope must validate against the Broadband Forum schemas (../shared/cwmp-xsd/validate). */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ function write(xml: string, name = 'env'): string {
   return f;
 }
 function validate(files: string[]): { status: number | null; out: string } {
+  if (!existsSync(VALIDATE)) throw new Error(`the CWMP schema validator is missing at ${VALIDATE}: the project expects ../shared/ beside its checkout (see ../shared/README.md)`);
   const r = spawnSync(VALIDATE, files, { encoding: 'utf8' });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
