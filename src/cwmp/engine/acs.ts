@@ -76,7 +76,7 @@ export type AcsNote =
   | { kind: 'auth-ok'; username: string }
   | { kind: 'cookie-rejected'; reason: 'missing' | 'mismatch'; cookieName: string }
   | { kind: 'session-over'; state: AcsState }
-  | { kind: 'session-started'; sessionId: string; cookie: string }
+  | { kind: 'session-started'; sessionId: string; cookieName: string }
   | { kind: 'malformed'; code: SoapErrorCode; message: string; answer: 'http-400' | 'fault-8000' | 'fault-8003' }
   | { kind: 'soap-warnings'; warnings: string[] }
   | { kind: 'inform'; deviceId: DeviceIdStruct; events: EventStruct[]; retryCount: number; parameterCount: number; ns: CwmpNs; nsUri: string }
@@ -258,7 +258,7 @@ export class AcsSession {
       });
     }
     this._state = 'cpe-requests';
-    notes.push({ kind: 'session-started', sessionId: this.sessionId, cookie: this.cookieName });
+    notes.push({ kind: 'session-started', sessionId: this.sessionId, cookieName: this.cookieName });
     const res = this.envelope({ method: 'InformResponse', MaxEnvelopes: 1 }, env.id);
     res.headers['Set-Cookie'] = `${this.cookie}; Path=/; Secure; HttpOnly`;
     return res;

@@ -13,7 +13,7 @@ import {
   type TransferCompleteFaultStruct, type ValueType,
 } from '../soap/index.ts';
 import {
-  SOAP_CONTENT_TYPE, UNKNOWN_DATETIME, basicAuthorization, getHeader, parseSetCookie, xsdDateTime,
+  SOAP_CONTENT_TYPE, UNKNOWN_DATETIME, basicAuthorization, getHeader, parseSetCookie, utf8Length, xsdDateTime,
   type HttpRequest, type HttpResponse,
 } from './http.ts';
 import { sniffId } from './rpc.ts';
@@ -432,6 +432,7 @@ export class CpeSession {
     if (body === '') headers['Content-Length'] = '0';
     else {
       headers['Content-Type'] = SOAP_CONTENT_TYPE;
+      headers['Content-Length'] = String(utf8Length(body));
       headers['SOAPAction'] = '';
     }
     if (this.cookies.size > 0) headers['Cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');

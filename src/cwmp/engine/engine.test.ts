@@ -565,3 +565,14 @@ describe.skipIf(!haveXmllint)('schema validation (xmllint)', () => {
     expect(spawnSync(VALIDATE, [f], { encoding: 'utf8' }).status).not.toBe(0);
   });
 });
+
+describe('purity', () => {
+  it('engine modules import no node: modules and use no timers', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const here = dirname(fileURLToPath(import.meta.url));
+    for (const f of readdirSync(here).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'))) {
+      const src = readFileSync(join(here, f), 'utf8');
+      expect(src, f).not.toMatch(/from ['"]node:|require\(|setTimeout|setInterval|process\./);
+    }
+  });
+});
