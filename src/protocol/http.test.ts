@@ -535,6 +535,24 @@ describe('HttpStreamParser: errors', () => {
   });
 });
 
+describe('HttpStreamParser: cost', () => {
+  it('takes linear time for a 64 KiB header section pushed byte by byte and a 16 MiB body in 1 KiB pieces', () => {
+    const head = enc.encode(`POST / HTTP/1.1\r\nX: ${'a'.repeat(65_000)}\r\nContent-Length: ${16 * 1024 * 1024}\r\n\r\n`);
+    const p = new HttpStreamParser('request', { maxHeaderBytes: 66_000 });
+    const t0 = performance.now();
+    let early = 0;
+    for (let i = 0; i < head.length; i++) early += p.push(head.subarray(i, i + 1)).length;
+    expect(early).toBe(0);
+    const piece = new Uint8Array(1024).fill(0x41);
+    const out: HttpMessage[] = [];
+    for (let i = 0; i < 16 * 1024; i++) out.push(...p.push(piece));
+    expect(out).toHaveLength(1);
+    expect(out[0]!.bodyLength).toBe(16 * 1024 * 1024);
+    expect(out[0]!.body[16 * 1024 * 1024 - 1]).toBe(0x41);
+    expect(performance.now() - t0).toBeLessThan(2000); // ~100 ms; quadratic buffering takes seconds
+  });
+});
+
 describe('HttpStreamParser: properties', () => {
   it('gives the same messages for any chunking of a stream of well-formed requests', () => {
     fc.assert(fc.property(requestStream, fc.array(fc.nat(), { maxLength: 30 }), (specs, cuts) => checkStream('request', specs, cuts)));

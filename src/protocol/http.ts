@@ -172,7 +172,9 @@ export class HttpStreamParser {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
   private consumed = 0; // stream offset of the first buffered byte
-  private scanned = 0; // buffered bytes already searched for LF without success
+  private scanned = 0; // buffered bytes already searched for LF without success (see findLF)
+  private scanIdx = 0;
+  private scanBase = 0;
   private state: State = { s: 'start' };
   private cur: Building | undefined;
   /** Methods of the requests whose responses have not been parsed yet (response parsers only). */
@@ -630,19 +632,25 @@ export class HttpStreamParser {
     return { bytes: raw.subarray(0, crlf ? lf - 1 : lf), start, end: this.consumed, crlf };
   }
 
-  /** Index of the first LF among the first `max` buffered bytes, or -1. Never rescans bytes. */
+  /**
+   * Index of the first LF among the first `max` buffered bytes, or -1. Resumes where the last search
+   * stopped (chunk `scanIdx`, which starts at buffered offset `scanBase`), so a line arriving byte by
+   * byte costs linear time.
+   */
   private findLF(max: number): number {
     const limit = Math.min(this.buffered, max);
-    let base = 0;
-    for (const c of this.chunks) {
-      if (base >= limit) break;
-      if (base + c.length > this.scanned) {
-        const i = c.subarray(0, limit - base).indexOf(LF, Math.max(0, this.scanned - base));
-        if (i >= 0) return base + i;
+    while (this.scanIdx < this.chunks.length && this.scanBase < limit) {
+      const c = this.chunks[this.scanIdx]!;
+      const i = c.subarray(0, limit - this.scanBase).indexOf(LF, this.scanned - this.scanBase);
+      if (i >= 0) return this.scanBase + i;
+      if (this.scanBase + c.length > limit) {
+        this.scanned = limit; // this chunk is searched only up to the limit
+        return -1;
       }
-      base += c.length;
+      this.scanBase += c.length;
+      this.scanIdx++;
+      this.scanned = this.scanBase;
     }
-    this.scanned = limit;
     return -1;
   }
 
@@ -654,7 +662,7 @@ export class HttpStreamParser {
     else this.chunks[0] = first.subarray(k);
     this.buffered -= k;
     this.consumed += k;
-    this.scanned = 0;
+    this.scanned = this.scanIdx = this.scanBase = 0;
     return first.subarray(0, k);
   }
 
@@ -676,8 +684,15 @@ export class HttpStreamParser {
   /** The first n buffered bytes, consumed. */
   private take(n: number): Uint8Array {
     const out = this.peek(n);
+    // Drop the whole chunks with one splice (shift() per chunk is quadratic for a line pushed byte by byte).
+    let i = 0;
     let left = n;
-    while (left > 0) left -= this.takeSome(left).length;
+    while (left > 0 && this.chunks[i]!.length <= left) left -= this.chunks[i++]!.length;
+    this.chunks.splice(0, i);
+    if (left > 0) this.chunks[0] = this.chunks[0]!.subarray(left);
+    this.buffered -= n;
+    this.consumed += n;
+    this.scanned = this.scanIdx = this.scanBase = 0;
     return out;
   }
 }
