@@ -58,7 +58,6 @@ export async function runSession(
 ): Promise<SessionResult> {
   const host = options.host ?? sharedWireHost();
   const scenario: WireScenario = 'tls' in input ? input : { ...input, tls: { acs: {}, cpe: {} }, attacker: null };
-  const material = scenario;
   const id = randomUUID();
   const startEpochUs = nowUs();
   const tOf = (tUs: number) => Math.max(0, (tUs - startEpochUs) / 1000);
@@ -121,23 +120,23 @@ export async function runSession(
     if (announced) return;
     announced = true;
     stream.push(
-          {
-            kind: 'session',
-            id,
-            startedAt: new Date(startEpochUs / 1000).toISOString(),
-            config,
-            endpoints: {
-              cpe: { ip: '127.0.0.1', port: 0 },
-              relay: { ip: '127.0.0.1', port: relayPort },
-              acs: { ip: '127.0.0.1', port: acsPort },
-            },
-            certificates: {
-              cpe: { chain: material.cpe.chain, trust: material.cpe.trust, expectsPeerName: material.acsHostname },
-              acs: { chain: material.acs.chain, trust: material.acs.trust, expectsPeerName: null },
-            },
-          },
-          0,
-        );
+      {
+        kind: 'session',
+        id,
+        startedAt: new Date(startEpochUs / 1000).toISOString(),
+        config,
+        endpoints: {
+          cpe: { ip: '127.0.0.1', port: 0 },
+          relay: { ip: '127.0.0.1', port: relayPort },
+          acs: { ip: '127.0.0.1', port: acsPort },
+        },
+        certificates: {
+          cpe: { chain: scenario.cpe.chain, trust: scenario.cpe.trust, expectsPeerName: scenario.acsHostname },
+          acs: { chain: scenario.acs.chain, trust: scenario.acs.trust, expectsPeerName: null },
+        },
+      },
+      0,
+    );
   };
 
   const onReport = (r: WireReport) => {
