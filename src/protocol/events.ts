@@ -47,6 +47,10 @@ export const SessionConfigSchema = z.object({
   faults: z.array(z.string()),
   /** Which real implementation verifies certificates: Node's tls, or the openssl binary (s_server / s_client). */
   verifier: z.enum(['node', 'openssl']),
+  /** After the handshake, a CWMP session (TR-069) instead of the single placeholder POST. */
+  cwmp: z.boolean(),
+  /** The ACS's RPC script in the `--rpc` mini-language (src/server/cwmp-script.ts). */
+  rpcs: z.array(z.string()),
 });
 export type SessionConfig = z.infer<typeof SessionConfigSchema>;
 
@@ -140,6 +144,39 @@ export const SecretEvent = z.object({
   line: z.string(),
 });
 
+/** An HTTP/1.1 message carried by the application data (decrypted from the wire) or in plain TCP. */
+export const HttpEvent = z.object({
+  ...base,
+  kind: z.literal('http'),
+  conn: z.number().int().nonnegative(),
+  from: Party,
+  to: Party,
+  request: z.object({ method: z.string(), path: z.string() }).optional(),
+  response: z.object({ status: z.number().int(), reason: z.string() }).optional(),
+  headers: z.array(z.object({ name: z.string(), value: z.string() })),
+  bodyLength: z.number().int().nonnegative(),
+  /** Carried in plain TCP (the Connection Request), not inside TLS. */
+  plain: z.boolean(),
+});
+
+/** A CWMP SOAP envelope (TR-069), decoded from an HTTP body the relay decrypted. */
+export const CwmpEvent = z.object({
+  ...base,
+  kind: z.literal('cwmp'),
+  conn: z.number().int().nonnegative(),
+  from: Party,
+  to: Party,
+  /** The Body element: Inform, InformResponse, GetParameterValues, …Response, Fault. */
+  rpc: z.string(),
+  /** cwmp:ID header. */
+  id: z.string().nullable(),
+  /** cwmp namespace version, e.g. '1-2'. */
+  ns: z.string(),
+  summary: z.string(),
+  /** The full envelope as sent. */
+  xml: z.string(),
+});
+
 /** Endpoint-side facts the wire cannot show: Node's view of its own socket. */
 export const EndpointEvent = z.object({
   ...base,
@@ -230,6 +267,8 @@ export const LabEvent = z.discriminatedUnion('kind', [
   SecretEvent,
   EndpointEvent,
   ErrorEvent,
+  HttpEvent,
+  CwmpEvent,
   OutcomeEvent,
 ]);
 export type LabEvent = z.infer<typeof LabEvent>;

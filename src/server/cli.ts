@@ -15,7 +15,7 @@ const USAGE = `Handshake Lab — real mutual-TLS between a TR-069 ACS and a CPE,
 
 Usage:
   npm run lab -- session [--tls 1.2|1.3] [--kx ecdhe|rsa] [--paper] [--cipher NAME]
-                         [--fault ID [--fault ID2 …]] [--verifier node|openssl]
+                         [--fault ID [--fault ID2 …]] [--verifier node|openssl] [--cwmp] [--rpc SPEC …]
                          [--json] [--pcap FILE] [--keylog FILE] [-V] [--deadline MS]
   npm run lab -- faults [--matrix] [--json]
                         the fault catalog (id, side, title); --matrix runs every fault × TLS 1.2/1.3 × both verifiers
@@ -33,6 +33,9 @@ Options:
   -V, --verbose     print every message's field tree
   --deadline MS     end the session after MS milliseconds whatever happens (default 10000)
   --fault ID        inject a certificate/TLS fault (repeatable; see "faults")
+  --cwmp            after the handshake, a CWMP session (Inform, the ACS's RPCs, 204) instead of one placeholder POST
+  --rpc SPEC        an RPC of the ACS's script (repeatable; implies --cwmp): gpv:NAME[,NAME] gpn:PATH[:next]
+                    spv:NAME[:TYPE]=VALUE[;…] add:PATH del:PATH reboot factoryreset getrpcmethods download:URL
   --verifier V      who verifies certificates: node (Node.js tls, default) or openssl (the openssl binary as s_server/s_client)
 `;
 
@@ -62,6 +65,8 @@ function parse(argv: string[]) {
         fault: { type: 'string', multiple: true },
         verifier: { type: 'string' },
         matrix: { type: 'boolean' },
+        cwmp: { type: 'boolean' },
+        rpc: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -96,7 +101,7 @@ async function session(argv: string[]): Promise<number> {
   }
   let config;
   try {
-    config = resolveConfig({ tls: values.tls, kx: values.kx, cipher: values.cipher, paper: values.paper, deadlineMs, faults: values.fault, verifier: values.verifier });
+    config = resolveConfig({ tls: values.tls, kx: values.kx, cipher: values.cipher, paper: values.paper, deadlineMs, faults: values.fault, verifier: values.verifier, cwmp: values.cwmp, rpcs: values.rpc });
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;

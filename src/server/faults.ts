@@ -13,5 +13,5 @@ export async function scenarioFor(config: Pick<SessionConfig, 'faults'>): Promis
 
 /** What the wire side needs of a scenario. */
 export function wireScenario(s: Scenario): WireScenario {
-  return { acs: s.acs, cpe: s.cpe, acsHostname: s.acsHostname, tls: s.tls, attacker: s.attacker };
+  return { acs: s.acs, cpe: s.cpe, acsHostname: s.acsHostname, tls: s.tls, attacker: s.attacker, cpeId: s.expectedCpeId };
 }

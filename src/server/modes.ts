@@ -1,6 +1,7 @@
 import { constants } from 'node:crypto';
 import type tls from 'node:tls';
 import type { SessionConfig } from '../protocol/events.ts';
+import { DEFAULT_SCRIPT, parseRpcSpec } from './cwmp-script.ts';
 
 /** A cipher suite the lab can run and decrypt: IANA name, OpenSSL name, which mode it belongs to. */
 export interface LabSuite {
@@ -40,6 +41,8 @@ export interface ModeRequest {
   deadlineMs?: number | undefined;
   faults?: string[] | undefined;
   verifier?: string | undefined;
+  cwmp?: boolean | undefined;
+  rpcs?: string[] | undefined;
 }
 
 export const DEFAULT_DEADLINE_MS = 10_000;
@@ -76,7 +79,19 @@ export function resolveConfig(req: ModeRequest = {}): SessionConfig {
   if (verifier !== 'node' && verifier !== 'openssl') {
     throw new ConfigError('ERR_BAD_CONFIG', 'verifier', `--verifier must be node or openssl, not ${JSON.stringify(verifier)}`);
   }
-  return { tls: tlsV, kx, cipher: suite.iana, paper: paper || (tlsV === '1.2' && kx === 'rsa'), deadlineMs, faults: req.faults ?? [], verifier };
+  const cwmp = req.cwmp ?? (req.rpcs !== undefined && req.rpcs.length > 0);
+  if (cwmp && verifier === 'openssl') {
+    throw new ConfigError('ERR_BAD_CONFIG', 'cwmp', 'the CWMP session runs on the Node endpoints: use --cwmp with --verifier node (the openssl endpoints send the placeholder request)');
+  }
+  const rpcs = req.rpcs ?? (cwmp ? [...DEFAULT_SCRIPT] : []);
+  for (const r of rpcs) {
+    try {
+      parseRpcSpec(r);
+    } catch (e) {
+      throw new ConfigError('ERR_BAD_CONFIG', 'rpc', (e as Error).message);
+    }
+  }
+  return { tls: tlsV, kx, cipher: suite.iana, paper: paper || (tlsV === '1.2' && kx === 'rsa'), deadlineMs, faults: req.faults ?? [], verifier, cwmp, rpcs };
 }
 
 export function suiteOf(config: SessionConfig): LabSuite {

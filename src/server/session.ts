@@ -6,12 +6,16 @@ import { TlsConnectionAnalyzer, type AnalyzedMessage } from '../protocol/tls/con
 import { enumName } from '../protocol/tls/enums.ts';
 import { KeyLogStore, parseKeyLogLine } from '../protocol/tls/keylog.ts';
 import { CIPHER_SUITE, NAMED_GROUP, SIGNATURE_SCHEME } from '../protocol/tls/registry.ts';
+import { AppLayer } from '../cwmp/app-layer.ts';
 import { nodeCrypto } from './crypto-node.ts';
 import type { Direction } from './relay.ts';
 import { sharedWireHost } from './wire/host.ts';
 import { nowUs, type SessionMaterial, type WireHost, type WireReport, type WireScenario } from './wire/protocol.ts';
 
 export type { SessionMaterial, SideMaterial } from './wire/protocol.ts';
+
+/** The lab CPE's identity (TR-069 Amd 6 §3.4.4 OUI-SerialNumber), as its certificate says. */
+const DEFAULT_CPE_ID = '00D09E-HL0001';
 
 /** A TCP-level record of the session for the pcapng writer: what crossed the relay, with wall-clock µs. */
 export interface WireLog {
@@ -57,7 +61,7 @@ export async function runSession(
   options: RunOptions = {},
 ): Promise<SessionResult> {
   const host = options.host ?? sharedWireHost();
-  const scenario: WireScenario = 'tls' in input ? input : { ...input, tls: { acs: {}, cpe: {} }, attacker: null };
+  const scenario: WireScenario = 'tls' in input ? input : { ...input, tls: { acs: {}, cpe: {} }, attacker: null, cpeId: DEFAULT_CPE_ID };
   const id = randomUUID();
   const startEpochUs = nowUs();
   const tOf = (tUs: number) => Math.max(0, (tUs - startEpochUs) / 1000);
@@ -78,23 +82,30 @@ export async function runSession(
   // conn 0 is CPE ⇄ attacker (posing as the ACS), conn 1 is attacker ⇄ ACS.
   const rolesOf = (conn: number): Roles =>
     scenario.attacker ? (conn === 0 ? { client: 'cpe', server: 'attacker' } : { client: 'attacker', server: 'acs' }) : ROLE;
-  const conns = new Map<number, { analyzer: TlsConnectionAnalyzer; open: boolean }>();
+  const conns = new Map<number, { analyzer: TlsConnectionAnalyzer; app: AppLayer; open: boolean }>();
   const connection = (conn: number) => {
     let c = conns.get(conn);
     if (c) return c;
     const roles = rolesOf(conn);
     const flights = new FlightCounter();
+    let tApp = 0;
+    // HTTP and CWMP above TLS: from the application data the relay decrypted, never from the endpoints.
+    const app = new AppLayer(conn, roles, (e) => stream.push(e, tApp));
     const analyzer = new TlsConnectionAnalyzer(nodeCrypto, keys, {
       message(m) {
         if (conn === 0) messages.push(m);
         if (m.alert) alerts.push({ from: roles[m.from], alert: m.alert, encrypted: m.encrypted, conn });
         stream.push(messageEventBody(m, conn, flights.next(roles[m.from]), roles), m.t);
+        if (m.name === 'ApplicationData' && m.decrypted) {
+          tApp = m.t;
+          app.data(m.from, m.bytes);
+        }
       },
       error(e) {
         stream.push({ kind: 'error', from: roles[e.from], code: e.code, message: e.message }, e.t);
       },
     });
-    conns.set(conn, (c = { analyzer, open: true }));
+    conns.set(conn, (c = { analyzer, app, open: true }));
     return c;
   };
 
@@ -233,8 +244,11 @@ export async function runSession(
 
   const tEnd = tOf(nowUs());
   announce(0, 0); // a session that timed out before its endpoints listened still opens with its configuration
-  for (const c of conns.values()) c.analyzer.finish(tEnd);
-  const outcome = decideOutcome({ config, sides, alerts, messages, firstClose, applicationData: httpStatus === 200, timedOut, durationMs: tEnd, attacker: scenario.attacker !== null, connected: conns.size > 0 });
+  for (const c of conns.values()) {
+    c.analyzer.finish(tEnd);
+    c.app.finish();
+  }
+  const outcome = decideOutcome({ config, sides, alerts, messages, firstClose, applicationData: httpStatus !== null && httpStatus >= 200 && httpStatus < 300, timedOut, durationMs: tEnd, attacker: scenario.attacker !== null, connected: conns.size > 0, httpStatus });
   const ev = stream.push(outcome, tEnd) as OutcomeEvent;
   stream.close(); // the outcome is the last event
   return { outcome: ev, events, keyLog: keys.toText(), wire };
@@ -258,6 +272,8 @@ interface OutcomeInput {
   attacker: boolean;
   /** A TCP connection reached the relay. */
   connected: boolean;
+  /** Status of the last HTTP response the CPE received (null: none). */
+  httpStatus: number | null;
 }
 
 const BENIGN_ALERTS = new Set([0 /* close_notify */, 90 /* user_canceled */]);
@@ -272,16 +288,20 @@ function decideOutcome(o: OutcomeInput): Omit<OutcomeEvent, 'v' | 'seq' | 't'> {
   // Both handshakes done and the HTTP exchange answered: nobody aborted, even when a side with its
   // verification turned off accepted a certificate that failed (then the session is still not ok).
   const completed = o.applicationData && o.sides.cpe.secure && (o.attacker || o.sides.acs.secure);
+  // TLS was fine on both sides but the application refused (e.g. CWMP: the certificate names another device).
+  const appRefused = !o.applicationData && o.httpStatus !== null && o.sides.cpe.secure && o.sides.acs.secure;
   let abort: OutcomeEvent['abort'] = null;
   if (o.timedOut) abort = { kind: 'timeout', afterMs: o.config.deadlineMs };
-  else if (compromised || (completed && !bad)) abort = null;
+  else if (compromised || ((completed || appRefused) && !bad)) abort = null;
   else if (bad) abort = { kind: 'alert', from: bad.from, alert: bad.alert };
   else if (!ok) abort = { kind: 'close', from: o.firstClose ?? (o.sides.cpe.error ? 'cpe' : 'acs') };
   const abortedBy: Party | null = abort && abort.kind !== 'timeout' ? abort.from : null;
   return {
     kind: 'outcome',
     ok,
-    summary: compromised
+    summary: appRefused
+      ? `Mutual TLS succeeded (${negotiated.version ?? '?'}), but the ACS refused the CPE at the application layer with HTTP ${o.httpStatus}${o.sides.acs.error ? `: ${o.sides.acs.error.message}` : ''}.`
+      : compromised
       ? `The CPE accepted the attacker's certificate without a valid verification (${o.sides.cpe.authorizationError ?? 'verification off'}): the attacker decrypted everything the CPE sent${o.applicationData ? ' and answered in the ACS\'s place' : ''}.`
       : describe(ok, abort, o, negotiated),
     compromised,
@@ -304,7 +324,8 @@ function sideOutcome(s: SideState): OutcomeEvent['cpe'] {
 
 function describe(ok: boolean, abort: OutcomeEvent['abort'], o: OutcomeInput, n: OutcomeEvent['negotiated']): string {
   if (ok) {
-    return `Mutual TLS succeeded: ${n.version ?? '?'} with ${n.cipherSuite ?? '?'}; each side verified the other's certificate, the HTTP request was answered, both closed with close_notify.`;
+    const app = o.config.cwmp ? 'the CWMP session ran to its end (204 No Content)' : 'the HTTP request was answered';
+    return `Mutual TLS succeeded: ${n.version ?? '?'} with ${n.cipherSuite ?? '?'}; each side verified the other's certificate, ${app}, both closed with close_notify.`;
   }
   if (!abort) {
     const ignored = (['cpe', 'acs'] as const).filter((p) => o.sides[p].verifiedPeer === false);

@@ -4,6 +4,9 @@ import type net from 'node:net';
 import tls from 'node:tls';
 import { listenEphemeral } from '../listen.ts';
 import type { SessionConfig, Side } from '../../protocol/events.ts';
+import { AcsSession, CpeDevice, type HttpRequest } from '../../cwmp/engine/index.ts';
+import { DataModel } from '../../cwmp/datamodel/index.ts';
+import { parseRpcSpec } from '../cwmp-script.ts';
 import { tlsSettings } from '../modes.ts';
 import { x509ErrorOfNodeCode } from '../../protocol/tls/x509-verify.ts';
 import { nowUs, type EndpointPair, type SideMaterial, type TlsOverride, type WireReport, type WireScenario } from './protocol.ts';
@@ -22,6 +25,15 @@ export function applyOverride<T extends tls.TlsOptions | tls.ConnectionOptions>(
   if (o.maxVersion) opts.maxVersion = VERSION[o.maxVersion];
   if (o.ciphers !== undefined || o.ciphersuites !== undefined) opts.ciphers = [o.ciphersuites, o.ciphers].filter(Boolean).join(':');
   return opts;
+}
+
+/** HTTP Basic credentials of the lab CPE, asked for only when there is no client certificate (server-auth-only TLS). */
+const LAB_BASIC_AUTH = { username: 'cpe', password: 'handshake-lab' };
+
+function flatHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
 }
 
 const HTTP_PLACEHOLDER_BODY = 'Handshake Lab: placeholder request (CWMP comes later)\n';
@@ -48,12 +60,22 @@ export class NodeEndpointPair implements EndpointPair {
   ) {
     const settings = tlsSettings(config);
     this.acsHttp = http.createServer((req, res) => {
-      let n = 0;
-      req.on('data', (c: Buffer) => (n += c.length));
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const body = `Handshake Lab ACS: received ${n} bytes over mutual TLS\n`;
-        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
-        res.end(body);
+        const body = Buffer.concat(chunks);
+        if (!config.cwmp) {
+          const text = `Handshake Lab ACS: received ${body.length} bytes over mutual TLS\n`;
+          res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), Connection: 'close' });
+          res.end(text);
+          return;
+        }
+        const reply = this.acsSession(req.socket as tls.TLSSocket).handle({ method: req.method ?? 'GET', path: req.url ?? '/', headers: flatHeaders(req.headers), body: body.toString('utf8') });
+        for (const note of reply.notes) {
+          if (note.kind === 'identity-mismatch') this.report({ type: 'error', side: 'acs', code: 'CWMP_IDENTITY_MISMATCH', message: `the client certificate names ${note.got ?? '?'} but the Inform comes from ${note.expected ?? '?'}`, tUs: nowUs() });
+        }
+        res.writeHead(reply.status, { ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });
+        res.end(reply.body);
       });
     });
     const acs = (this.acs = tls.createServer({
@@ -118,24 +140,79 @@ export class NodeEndpointPair implements EndpointPair {
     cpe.once('close', () => report({ type: 'closed', side: 'cpe', tUs: nowUs() }));
     cpe.once('secureConnect', () => {
       this.secured('cpe', cpe);
+      if (this.config.cwmp) this.runCwmp(cpe);
+      else this.placeholderRequest(cpe);
+    });
+  }
+
+  /** Without CWMP: one HTTP/1.1 POST and its answer, then close_notify. */
+  private placeholderRequest(cpe: tls.TLSSocket): void {
+    const { material, report } = this;
+    const req = http.request(
+      {
+        createConnection: () => cpe,
+        method: 'POST',
+        path: '/acs',
+        headers: { Host: material.acsHostname, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(HTTP_PLACEHOLDER_BODY) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          report({ type: 'http', status: res.statusCode ?? 0, tUs: nowUs() });
+          cpe.end(); // close_notify, then FIN
+        });
+      },
+    );
+    req.on('error', (e) => this.error('cpe', e));
+    req.end(HTTP_PLACEHOLDER_BODY);
+  }
+
+  /** The ACS side of the CWMP session on one TLS connection (TR-069 §3.7), created on its first request. */
+  private readonly acsSessions = new WeakMap<tls.TLSSocket, AcsSession>();
+  private acsSession(sock: tls.TLSSocket): AcsSession {
+    let s = this.acsSessions.get(sock);
+    if (!s) {
+      const cn = sock.getPeerCertificate()?.subject?.CN;
+      s = new AcsSession({
+        script: this.config.rpcs.map(parseRpcSpec),
+        clientCertificateCn: typeof cn === 'string' ? cn : null,
+        // Without a client certificate, TR-069 Amd 6 §3.4.4 has the ACS ask for HTTP Basic credentials.
+        ...(typeof cn === 'string' ? {} : { basicAuth: LAB_BASIC_AUTH }),
+      });
+      this.acsSessions.set(sock, s);
+    }
+    return s;
+  }
+
+  /**
+   * The CPE side: a CWMP session over this TLS connection with Node's http client, one request at
+   * a time on the one keep-alive socket; the CPE closes (close_notify) when the ACS says 204.
+   */
+  private runCwmp(cpe: tls.TLSSocket): void {
+    const [oui = '00D09E', serialNumber = 'HL0001'] = this.material.cpeId.split(/-(.*)/s);
+    const model = new DataModel({ manufacturer: 'Handshake Lab', oui, productClass: 'HL-Router', serialNumber });
+    const device = new CpeDevice({ model, ns: '1-2', credentials: LAB_BASIC_AUTH });
+    const session = device.nextSession();
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    (agent as unknown as { createConnection: () => net.Socket }).createConnection = () => cpe;
+    const send = (r: HttpRequest) => {
       const req = http.request(
-        {
-          createConnection: () => cpe,
-          method: 'POST',
-          path: '/acs',
-          headers: { Host: material.acsHostname, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(HTTP_PLACEHOLDER_BODY) },
-        },
+        { agent, method: r.method, path: r.path, headers: { Host: this.material.acsHostname, ...r.headers, 'Content-Length': Buffer.byteLength(r.body) } },
         (res) => {
-          res.resume();
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            report({ type: 'http', status: res.statusCode ?? 0, tUs: nowUs() });
-            cpe.end(); // close_notify, then FIN
+            const next = session.receive({ status: res.statusCode ?? 0, headers: flatHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') });
+            if (next) return send(next);
+            this.report({ type: 'http', status: res.statusCode ?? 0, tUs: nowUs() });
+            cpe.end(); // the session is over: close_notify, then FIN
           });
         },
       );
       req.on('error', (e) => this.error('cpe', e));
-      req.end(HTTP_PLACEHOLDER_BODY);
-    });
+      req.end(r.body);
+    };
+    send(session.start());
   }
 
   /** Destroys every socket and closes the server. Idempotent. */

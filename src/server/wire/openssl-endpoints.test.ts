@@ -178,6 +178,7 @@ describe.skipIf(!RUN)('OpensslEndpointPair (openssl s_server + s_client)', () =>
       acsHostname: 'acs.lab.test',
       tls: { acs: tls.acs ?? {}, cpe: tls.cpe ?? {} },
       attacker: null,
+      cpeId: '00D09E-HL0001',
     };
   }
 

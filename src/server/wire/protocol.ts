@@ -35,6 +35,8 @@ export const AttackerSchema = z.object({ chain: z.array(z.string()), key: z.stri
 export const WireScenarioSchema = SessionMaterialSchema.extend({
   tls: z.object({ acs: TlsOverrideSchema, cpe: TlsOverrideSchema }),
   attacker: AttackerSchema.nullable(),
+  /** The CPE's own identity, OUI-SerialNumber (what its Inform says; its certificate may say otherwise). */
+  cpeId: z.string(),
 });
 export type WireScenario = z.infer<typeof WireScenarioSchema>;
 

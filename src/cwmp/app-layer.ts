@@ -1,0 +1,90 @@
+import type { Party } from '../protocol/events.ts';
+import { HttpStreamParser, isHttpParseError, isSoap, type HttpMessage } from '../protocol/http.ts';
+import { decodeEnvelope, isEmptyHttpBody, SoapError, summarize } from './soap/index.ts';
+
+/**
+ * The application layer of one TCP connection, as the wire shows it: the (decrypted) application
+ * data of each direction → HTTP/1.1 messages → CWMP envelopes. Pure: live sessions and capture
+ * import feed it the same bytes and get the same events.
+ */
+export type AppLayerEvent =
+  | {
+      kind: 'http';
+      conn: number;
+      from: Party;
+      to: Party;
+      request?: { method: string; path: string };
+      response?: { status: number; reason: string };
+      headers: { name: string; value: string }[];
+      bodyLength: number;
+      plain: boolean;
+    }
+  | { kind: 'cwmp'; conn: number; from: Party; to: Party; rpc: string; id: string | null; ns: string; summary: string; xml: string }
+  | { kind: 'error'; from: Party; code: string; message: string };
+
+const utf8 = new TextDecoder();
+
+export class AppLayer {
+  private readonly requests = new HttpStreamParser('request');
+  private readonly responses = new HttpStreamParser('response');
+  private readonly dead = { client: false, server: false };
+
+  constructor(
+    private readonly conn: number,
+    private readonly roles: { client: Party; server: Party },
+    private readonly emit: (e: AppLayerEvent) => void,
+    private readonly plain = false,
+  ) {}
+
+  /** Application bytes sent by the TLS client (requests) or server (responses), in order. */
+  data(from: 'client' | 'server', bytes: Uint8Array): void {
+    if (this.dead[from]) return;
+    let msgs: HttpMessage[];
+    try {
+      msgs = (from === 'client' ? this.requests : this.responses).push(bytes);
+    } catch (e) {
+      this.dead[from] = true;
+      const err = isHttpParseError(e) ? e : null;
+      this.emit({ kind: 'error', from: this.roles[from], code: err?.code ?? 'ERR_HTTP', message: `not HTTP/1.1: ${e instanceof Error ? e.message : String(e)}` });
+      return;
+    }
+    for (const m of msgs) this.message(from, m);
+  }
+
+  /** The connection ended: a close-delimited response completes; a cut message is reported. */
+  finish(): void {
+    for (const from of ['client', 'server'] as const) {
+      if (this.dead[from]) continue;
+      try {
+        for (const m of (from === 'client' ? this.requests : this.responses).finish()) this.message(from, m);
+      } catch (e) {
+        this.emit({ kind: 'error', from: this.roles[from], code: isHttpParseError(e) ? e.code : 'ERR_HTTP', message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  }
+
+  private message(from: 'client' | 'server', m: HttpMessage): void {
+    const sender = this.roles[from];
+    const receiver = this.roles[from === 'client' ? 'server' : 'client'];
+    if (m.kind === 'request' && m.method) this.responses.expectResponseTo(m.method);
+    this.emit({
+      kind: 'http',
+      conn: this.conn,
+      from: sender,
+      to: receiver,
+      ...(m.kind === 'request' ? { request: { method: m.method ?? '', path: m.target ?? '' } } : { response: { status: m.status ?? 0, reason: m.reason ?? '' } }),
+      headers: m.headers.map((h) => ({ name: h.name, value: h.value })),
+      bodyLength: m.bodyLength,
+      plain: this.plain,
+    });
+    if (m.body.length === 0 || isEmptyHttpBody(utf8.decode(m.body))) return; // e.g. the CPE's empty POST, a 204
+    if (!isSoap(m) && !/^\s*</.test(utf8.decode(m.body.subarray(0, 64)))) return;
+    try {
+      const env = decodeEnvelope(m.body);
+      this.emit({ kind: 'cwmp', conn: this.conn, from: sender, to: receiver, rpc: env.rpc.method, id: env.id ?? null, ns: env.ns, summary: summarize(env.rpc), xml: env.raw });
+    } catch (e) {
+      const code = e instanceof SoapError ? e.code : 'ERR_SOAP';
+      this.emit({ kind: 'error', from: sender, code, message: `not a CWMP envelope: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+}

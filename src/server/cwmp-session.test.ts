@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabEvent } from '../protocol/events.ts';
+import { requireTool } from '../../test/tools.ts';
+import { scenarioFor, wireScenario } from './faults.ts';
+import { closeLabKeyPool, labMaterial } from './material.ts';
+import { ConfigError, resolveConfig } from './modes.ts';
+import { runSession, type SessionMaterial } from './session.ts';
+import { closeSharedWireHost } from './wire/host.ts';
+
+const hasXmllint = requireTool('xmllint', 'libxml2-utils', 'CWMP envelope schema validation of live sessions', ['--version']);
+const VALIDATE = resolve(import.meta.dirname, '../../../shared/cwmp-xsd/validate');
+
+let material: SessionMaterial;
+beforeAll(async () => {
+  material = await labMaterial();
+});
+afterAll(async () => {
+  await closeLabKeyPool();
+  await closeSharedWireHost();
+});
+
+const SCRIPT = [
+  'getrpcmethods',
+  'gpn:Device.DeviceInfo.:next',
+  'gpv:Device.DeviceInfo.SoftwareVersion,Device.ManagementServer.',
+  'spv:Device.WiFi.SSID.1.SSID=lab;Device.ManagementServer.PeriodicInformInterval:unsignedInt=600',
+  'spv:Device.DeviceInfo.Manufacturer=Evil', // read-only: 9003 with a 9008 detail
+  'add:Device.WiFi.SSID.',
+  'del:Device.WiFi.SSID.2.',
+  'download:http://files.lab.test/fw.bin',
+  'reboot',
+];
+
+describe.each(['1.2', '1.3'] as const)('CWMP over the verified channel, TLS %s', (tls) => {
+  let events: LabEvent[];
+  beforeAll(async () => {
+    const r = await runSession(resolveConfig({ tls, rpcs: SCRIPT }), material);
+    events = r.events;
+    expect(r.outcome.ok).toBe(true);
+    expect(r.outcome.summary).toMatch(/CWMP session ran to its end/);
+  });
+
+  it('the relay decrypted every envelope: Inform, each RPC and its answer, then 204', () => {
+    const rpcs = events.flatMap((e) => (e.kind === 'cwmp' ? [`${e.from}:${e.rpc}`] : []));
+    expect(rpcs).toEqual([
+      'cpe:Inform', 'acs:InformResponse',
+      'acs:GetRPCMethods', 'cpe:GetRPCMethodsResponse',
+      'acs:GetParameterNames', 'cpe:GetParameterNamesResponse',
+      'acs:GetParameterValues', 'cpe:GetParameterValuesResponse',
+      'acs:SetParameterValues', 'cpe:SetParameterValuesResponse',
+      'acs:SetParameterValues', 'cpe:Fault',
+      'acs:AddObject', 'cpe:AddObjectResponse',
+      'acs:DeleteObject', 'cpe:DeleteObjectResponse',
+      'acs:Download', 'cpe:DownloadResponse',
+      'acs:Reboot', 'cpe:RebootResponse',
+    ]);
+    const fault = events.find((e) => e.kind === 'cwmp' && e.rpc === 'Fault');
+    expect(fault?.kind === 'cwmp' && fault.xml).toMatch(/<FaultCode>9008<\/FaultCode>/);
+    const http = events.flatMap((e) => (e.kind === 'http' && e.response ? [e.response.status] : []));
+    expect(http.at(-1)).toBe(204);
+    expect(events.filter((e) => e.kind === 'http').every((e) => e.kind === 'http' && !e.plain)).toBe(true);
+    expect(events.filter((e) => e.kind === 'error')).toEqual([]);
+  });
+
+  it.runIf(hasXmllint)('every envelope on the wire validates against the Broadband Forum CWMP schemas', () => {
+    if (!existsSync(VALIDATE)) throw new Error(`missing ${VALIDATE}: ../shared must sit beside the checkout`);
+    const dir = mkdtempSync(join(tmpdir(), 'hl-cwmp-'));
+    const files = events.flatMap((e, i) => (e.kind === 'cwmp' ? [join(dir, `${i}-${e.rpc}.xml`)] : []));
+    let k = 0;
+    for (const e of events) if (e.kind === 'cwmp') writeFileSync(files[k++]!, e.xml);
+    const r = spawnSync(VALIDATE, files, { encoding: 'utf8' });
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/fails to validate|error/i);
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('CWMP application-layer checks', () => {
+  it('cpe-identity-mismatch: TLS accepts the certificate, the ACS refuses the Inform with 403', async () => {
+    const config = resolveConfig({ cwmp: true, faults: ['cpe-identity-mismatch'] });
+    const r = await runSession(config, wireScenario(await scenarioFor(config)));
+    expect(r.outcome.cpe.verifiedPeer).toBe(true);
+    expect(r.outcome.acs.verifiedPeer).toBe(true);
+    expect(r.outcome.ok).toBe(false);
+    expect(r.outcome.acs.error?.code).toBe('CWMP_IDENTITY_MISMATCH');
+    expect(r.outcome.summary).toMatch(/refused the CPE at the application layer with HTTP 403/);
+    expect(r.events.some((e) => e.kind === 'http' && e.response?.status === 403)).toBe(true);
+  });
+
+  it('a bad --rpc spec is a clear configuration error', () => {
+    expect(() => resolveConfig({ rpcs: ['gpx:Device.'] })).toThrow(ConfigError);
+    expect(() => resolveConfig({ rpcs: ['spv:Device.X'] })).toThrow(/NAME=VALUE/);
+    expect(() => resolveConfig({ cwmp: true, verifier: 'openssl' })).toThrow(/Node endpoints/);
+  });
+});
