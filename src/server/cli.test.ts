@@ -84,3 +84,18 @@ describe('lab CLI: faults', () => {
     expect(r.out).toMatch(/The CPE aborted with a fatal certificate_expired \(45\) alert/);
   });
 });
+
+describe('lab CLI: CWMP', () => {
+  it('session --cwmp --json carries the decrypted CWMP envelopes as cwmp events', () => {
+    const r = lab('session', '--rpc', 'gpv:Device.DeviceInfo.SoftwareVersion', '--json');
+    expect(r.code).toBe(0);
+    const events = r.out.trimEnd().split('\n').map((l) => LabEvent.parse(JSON.parse(l)));
+    expect(events.flatMap((e) => (e.kind === 'cwmp' ? [e.rpc] : []))).toEqual(['Inform', 'InformResponse', 'GetParameterValues', 'GetParameterValuesResponse']);
+  });
+
+  it('a bad --rpc spec names the problem, exit 2', () => {
+    const r = lab('session', '--rpc', 'spv:Device.X');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/expected NAME=VALUE/);
+  });
+});
