@@ -3,33 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { type HttpErrorCode, type HttpHeader, type HttpMessage, HttpParseError, HttpStreamParser, headerValue, isSoap } from './http.ts';
 import type { Field } from './tls/fields.ts';
 import { toHex } from './tls/fields.ts';
+import { chunk, concat } from '../../test/bytes.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const latin1Bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const latin1 = (b: Uint8Array) => String.fromCharCode(...b);
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
-/** Splits `bytes` at the given cut points. */
-function chunk(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let prev = 0;
-  for (const p of [...points, bytes.length]) {
-    out.push(bytes.subarray(prev, p));
-    prev = p;
-  }
-  return out;
-}
 
 function parseAll(kind: 'request' | 'response', stream: Uint8Array | string, methods: string[] = []): HttpMessage[] {
   const p = new HttpStreamParser(kind);

@@ -20,6 +20,7 @@ import {
   writePcapng,
 } from './pcapng.ts';
 import type { PcapConnectionInput, PcapStreamEvent } from './pcapng.ts';
+import { concat } from '../../test/bytes.ts';
 
 // ---------------------------------------------------------------------------------------------
 // An independent reader for what the writer produces (plain asserts: it runs per frame on MBs)
@@ -186,15 +187,6 @@ function parsePcapng(file: Uint8Array): Parsed {
   return { blocks, userappl: shbOpts.get(4), comment: shbOpts.get(1), keyLog, segs };
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 const te = new TextEncoder();
 const T0 = 1_700_000_000_000_000; // µs
@@ -250,7 +242,7 @@ function replayConnection(segs: Seg[], client: string, server: string): { client
     nxt[me] = (nxt[me] + s.payload.length + (s.flags & TCP_FIN ? 1 : 0)) >>> 0;
   });
   expect(finPending).toEqual({ c: false, s: false });
-  return { client: concat(data.c), server: concat(data.s) };
+  return { client: concat(...data.c), server: concat(...data.s) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -434,7 +426,7 @@ describe('writePcapng structure', () => {
               events.push({ kind: 'data', tUs: t, from: e.from, bytes: e.bytes });
             }
           }
-          expected.push({ client: concat(sent.client), server: concat(sent.server) });
+          expected.push({ client: concat(...sent.client), server: concat(...sent.server) });
           return { client: { ip: '127.0.0.1', port: 40000 + i }, server: { ip: '127.0.0.1', port: 7547 }, events };
         });
         const p = parsePcapng(writePcapng({ connections: inputs, mss }));

@@ -3,24 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { MAX_RECORD_LEN, RecordDeframer } from './deframer.ts';
 import { TlsDecodeError } from './errors.ts';
 import { toHex } from './fields.ts';
-import { concat } from './keyschedule.ts';
+import { chunk, concat } from '../../../test/bytes.ts';
 
 const record = fc
   .record({ type: fc.constantFrom(20, 21, 22, 23), minor: fc.constantFrom(1, 3), body: fc.uint8Array({ maxLength: 300 }) })
   .map(({ type, minor, body }) => Uint8Array.of(type, 3, minor, body.length >> 8, body.length & 0xff, ...body));
 
 
-/** Splits `bytes` at the given cut points. */
-function chunk(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let prev = 0;
-  for (const p of [...points, bytes.length]) {
-    out.push(bytes.subarray(prev, p));
-    prev = p;
-  }
-  return out;
-}
 
 describe('RecordDeframer', () => {
   it('gives the same records for any chunking of the stream', () => {
