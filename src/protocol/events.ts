@@ -51,6 +51,8 @@ export const SessionConfigSchema = z.object({
   cwmp: z.boolean(),
   /** The ACS's RPC script in the `--rpc` mini-language (src/server/cwmp-script.ts). */
   rpcs: z.array(z.string()),
+  /** After the first CWMP session the ACS sends a Connection Request (TR-069 §3.2.2); 'bad-credentials' uses a wrong Digest password. */
+  connectionRequest: z.enum(['off', 'on', 'bad-credentials']),
 });
 export type SessionConfig = z.infer<typeof SessionConfigSchema>;
 

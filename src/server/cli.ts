@@ -15,7 +15,7 @@ const USAGE = `Handshake Lab — real mutual-TLS between a TR-069 ACS and a CPE,
 
 Usage:
   npm run lab -- session [--tls 1.2|1.3] [--kx ecdhe|rsa] [--paper] [--cipher NAME]
-                         [--fault ID [--fault ID2 …]] [--verifier node|openssl] [--cwmp] [--rpc SPEC …]
+                         [--fault ID [--fault ID2 …]] [--verifier node|openssl] [--cwmp] [--rpc SPEC …] [--connection-request]
                          [--json] [--pcap FILE] [--keylog FILE] [-V] [--deadline MS]
   npm run lab -- faults [--matrix] [--json]
                         the fault catalog (id, side, title); --matrix runs every fault × TLS 1.2/1.3 × both verifiers
@@ -36,6 +36,9 @@ Options:
   --cwmp            after the handshake, a CWMP session (Inform, the ACS's RPCs, 204) instead of one placeholder POST
   --rpc SPEC        an RPC of the ACS's script (repeatable; implies --cwmp): gpv:NAME[,NAME] gpn:PATH[:next]
                     spv:NAME[:TYPE]=VALUE[;…] add:PATH del:PATH reboot factoryreset getrpcmethods download:URL
+  --connection-request   after the first CWMP session the ACS sends a Connection Request (plain HTTP, Digest);
+                         the CPE calls back with a new TLS session ('6 CONNECTION REQUEST')
+  --connection-request-bad-credentials   the same with a wrong Digest password: the CPE answers 401
   --verifier V      who verifies certificates: node (Node.js tls, default) or openssl (the openssl binary as s_server/s_client)
 `;
 
@@ -67,6 +70,8 @@ function parse(argv: string[]) {
         matrix: { type: 'boolean' },
         cwmp: { type: 'boolean' },
         rpc: { type: 'string', multiple: true },
+        'connection-request': { type: 'boolean' },
+        'connection-request-bad-credentials': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -101,7 +106,7 @@ async function session(argv: string[]): Promise<number> {
   }
   let config;
   try {
-    config = resolveConfig({ tls: values.tls, kx: values.kx, cipher: values.cipher, paper: values.paper, deadlineMs, faults: values.fault, verifier: values.verifier, cwmp: values.cwmp, rpcs: values.rpc });
+    config = resolveConfig({ tls: values.tls, kx: values.kx, cipher: values.cipher, paper: values.paper, deadlineMs, faults: values.fault, verifier: values.verifier, cwmp: values.cwmp, rpcs: values.rpc, connectionRequest: values['connection-request-bad-credentials'] ? 'bad-credentials' : values['connection-request'] ? 'on' : 'off' });
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;

@@ -93,3 +93,32 @@ describe('CWMP application-layer checks', () => {
     expect(() => resolveConfig({ cwmp: true, verifier: 'openssl' })).toThrow(/Node endpoints/);
   });
 });
+
+describe('Connection Request (TR-069 §3.2.2): plain HTTP with Digest, then the CPE calls back', () => {
+  it('the ACS asks, the CPE challenges (401), accepts the Digest answer (200), and opens a new TLS session with 6 CONNECTION REQUEST', async () => {
+    const r = await runSession(resolveConfig({ connectionRequest: 'on', rpcs: ['gpv:Device.DeviceInfo.SoftwareVersion'] }), material);
+    expect(r.outcome.ok).toBe(true);
+    const plain = r.events.flatMap((e) => (e.kind === 'http' && e.plain ? [`${e.from}:${e.request ? e.request.method : e.response?.status}`] : []));
+    expect(plain).toEqual(['acs:GET', 'cpe:401', 'acs:GET', 'cpe:200']);
+    const auth = r.events.find((e) => e.kind === 'http' && e.plain && e.headers.some((h) => h.name.toLowerCase() === 'authorization'));
+    expect(auth?.kind === 'http' && auth.headers.find((h) => h.name.toLowerCase() === 'authorization')?.value).toMatch(/^Digest .*qop=auth.*response="[0-9a-f]{32}"/);
+    const informs = r.events.flatMap((e) => (e.kind === 'cwmp' && e.rpc === 'Inform' ? [{ conn: e.conn, summary: e.summary }] : []));
+    expect(informs).toHaveLength(2);
+    expect(informs[0]!.summary).toMatch(/1 BOOT/);
+    expect(informs[1]!.summary).toMatch(/6 CONNECTION REQUEST/);
+    expect(informs[1]!.conn).not.toBe(informs[0]!.conn);
+    // the script runs in the session the Connection Request started
+    const gpv = r.events.find((e) => e.kind === 'cwmp' && e.rpc === 'GetParameterValues');
+    expect(gpv?.kind === 'cwmp' && gpv.conn).toBe(informs[1]!.conn);
+  });
+
+  it('wrong Digest credentials: the CPE answers 401 twice, no callback, and the outcome says why', async () => {
+    const r = await runSession(resolveConfig({ connectionRequest: 'bad-credentials' }), material);
+    expect(r.outcome.ok).toBe(false);
+    expect(r.outcome.acs.error?.code).toBe('CWMP_CONNECTION_REQUEST_FAILED');
+    expect(r.outcome.summary).toMatch(/Connection Request failed.*401/);
+    const statuses = r.events.flatMap((e) => (e.kind === 'http' && e.plain && e.response ? [e.response.status] : []));
+    expect(statuses).toEqual([401, 401]);
+    expect(r.events.filter((e) => e.kind === 'cwmp' && e.rpc === 'Inform')).toHaveLength(1);
+  });
+});

@@ -43,6 +43,7 @@ export interface ModeRequest {
   verifier?: string | undefined;
   cwmp?: boolean | undefined;
   rpcs?: string[] | undefined;
+  connectionRequest?: 'off' | 'on' | 'bad-credentials' | undefined;
 }
 
 export const DEFAULT_DEADLINE_MS = 10_000;
@@ -79,7 +80,11 @@ export function resolveConfig(req: ModeRequest = {}): SessionConfig {
   if (verifier !== 'node' && verifier !== 'openssl') {
     throw new ConfigError('ERR_BAD_CONFIG', 'verifier', `--verifier must be node or openssl, not ${JSON.stringify(verifier)}`);
   }
-  const cwmp = req.cwmp ?? (req.rpcs !== undefined && req.rpcs.length > 0);
+  const connectionRequest = req.connectionRequest ?? 'off';
+  if (!['off', 'on', 'bad-credentials'].includes(connectionRequest)) {
+    throw new ConfigError('ERR_BAD_CONFIG', 'connectionRequest', `--connection-request takes no value or "bad-credentials", not ${JSON.stringify(connectionRequest)}`);
+  }
+  const cwmp = req.cwmp ?? ((req.rpcs !== undefined && req.rpcs.length > 0) || connectionRequest !== 'off');
   if (cwmp && verifier === 'openssl') {
     throw new ConfigError('ERR_BAD_CONFIG', 'cwmp', 'the CWMP session runs on the Node endpoints: use --cwmp with --verifier node (the openssl endpoints send the placeholder request)');
   }
@@ -91,7 +96,7 @@ export function resolveConfig(req: ModeRequest = {}): SessionConfig {
       throw new ConfigError('ERR_BAD_CONFIG', 'rpc', (e as Error).message);
     }
   }
-  return { tls: tlsV, kx, cipher: suite.iana, paper: paper || (tlsV === '1.2' && kx === 'rsa'), deadlineMs, faults: req.faults ?? [], verifier, cwmp, rpcs };
+  return { tls: tlsV, kx, cipher: suite.iana, paper: paper || (tlsV === '1.2' && kx === 'rsa'), deadlineMs, faults: req.faults ?? [], verifier, cwmp, rpcs, connectionRequest };
 }
 
 export function suiteOf(config: SessionConfig): LabSuite {

@@ -99,6 +99,14 @@ export class TextPrinter {
       case 'secret':
         if (this.o.verbose) this.out(paint(this.o, 'dim', `     ${(e.t / 1000).toFixed(6).padStart(10)}  key log from ${e.from.toUpperCase()}: ${e.label}`));
         break;
+      case 'http': {
+        const what = e.request ? `${e.request.method} ${e.request.path}` : `${e.response?.status ?? ''} ${e.response?.reason ?? ''}`;
+        this.out(paint(this.o, 'cyan', `     ${(e.t / 1000).toFixed(6).padStart(10)}  HTTP${e.plain ? ' (plain, no TLS)' : ''}  ${e.from.toUpperCase()} → ${e.to.toUpperCase()}#${e.conn}  ${what}${e.bodyLength ? `  [${e.bodyLength}-byte body]` : ''}`));
+        break;
+      }
+      case 'cwmp':
+        this.out(paint(this.o, 'magenta', `     ${(e.t / 1000).toFixed(6).padStart(10)}  CWMP  ${e.from.toUpperCase()} → ${e.to.toUpperCase()}  ${e.summary}${e.id ? `  (cwmp:ID ${e.id})` : ''}`));
+        break;
       case 'outcome':
         this.out(formatOutcome(e, this.o));
         break;

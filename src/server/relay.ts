@@ -3,6 +3,12 @@ import { listenEphemeral } from './listen.ts';
 
 export type Direction = 'client' | 'server';
 
+/** 0, 1, 2, … */
+export function counter(): () => number {
+  let n = 0;
+  return () => n++;
+}
+
 /** What the wiretap reports. `t` is ms since the session clock's origin. */
 export interface RelayTap {
   open(conn: number, t: number, endpoints: { client: net.AddressInfo; server: net.AddressInfo }): void;
@@ -22,17 +28,15 @@ export interface RelayTap {
 export class WiretapRelay {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
-  private nextConn: number;
 
   constructor(
     /** Where accepted connections are forwarded; may be set before the first connection arrives. */
     readonly target: { host: string; port: number },
     private readonly tap: RelayTap,
     private readonly clock: () => number,
-    /** Number of this relay's first connection (several relays in one session number their connections apart). */
-    firstConn = 0,
+    /** Numbers connections; several relays of one session share one counter, so numbers follow accept order. */
+    private readonly connId: () => number = counter(),
   ) {
-    this.nextConn = firstConn;
     this.server = net.createServer({ allowHalfOpen: true }, (c) => this.accept(c));
   }
 
@@ -48,7 +52,7 @@ export class WiretapRelay {
   }
 
   private accept(client: net.Socket): void {
-    const conn = this.nextConn++;
+    const conn = this.connId();
     const upstream = net.connect({ host: this.target.host, port: this.target.port, allowHalfOpen: true, noDelay: true });
     // Forward each chunk at once: Nagle's algorithm would hold small records back for an ACK.
     client.setNoDelay(true);

@@ -78,33 +78,36 @@ export async function runSession(
   const messages: AnalyzedMessage[] = [];
   let firstClose: Party | null = null;
 
-  // One analyzer per TCP connection the relay forwards. With an on-path attacker there are two:
-  // conn 0 is CPE ⇄ attacker (posing as the ACS), conn 1 is attacker ⇄ ACS.
-  const rolesOf = (conn: number): Roles =>
-    scenario.attacker ? (conn === 0 ? { client: 'cpe', server: 'attacker' } : { client: 'attacker', server: 'acs' }) : ROLE;
-  const conns = new Map<number, { analyzer: TlsConnectionAnalyzer; app: AppLayer; open: boolean }>();
-  const connection = (conn: number) => {
+  // One analyzer per TCP connection the relay forwards, with the roles the wire side announced: with an
+  // on-path attacker conn 0 is CPE ⇄ attacker and conn 1 attacker ⇄ ACS; a Connection Request is a
+  // plain-HTTP connection ACS → CPE.
+  const roleOf = new Map<number, Roles>();
+  const rolesOf = (conn: number): Roles => roleOf.get(conn) ?? ROLE;
+  const conns = new Map<number, { analyzer: TlsConnectionAnalyzer | null; app: AppLayer; open: boolean }>();
+  let tApp = 0;
+  const connection = (conn: number, tls = true) => {
     let c = conns.get(conn);
     if (c) return c;
     const roles = rolesOf(conn);
     const flights = new FlightCounter();
-    let tApp = 0;
     // HTTP and CWMP above TLS: from the application data the relay decrypted, never from the endpoints.
-    const app = new AppLayer(conn, roles, (e) => stream.push(e, tApp));
-    const analyzer = new TlsConnectionAnalyzer(nodeCrypto, keys, {
-      message(m) {
-        if (conn === 0) messages.push(m);
-        if (m.alert) alerts.push({ from: roles[m.from], alert: m.alert, encrypted: m.encrypted, conn });
-        stream.push(messageEventBody(m, conn, flights.next(roles[m.from]), roles), m.t);
-        if (m.name === 'ApplicationData' && m.decrypted) {
-          tApp = m.t;
-          app.data(m.from, m.bytes);
-        }
-      },
-      error(e) {
-        stream.push({ kind: 'error', from: roles[e.from], code: e.code, message: e.message }, e.t);
-      },
-    });
+    const app = new AppLayer(conn, roles, (e) => stream.push(e, tApp), !tls);
+    const analyzer = !tls
+      ? null
+      : new TlsConnectionAnalyzer(nodeCrypto, keys, {
+          message(m) {
+            if (conn === 0) messages.push(m);
+            if (m.alert) alerts.push({ from: roles[m.from], alert: m.alert, encrypted: m.encrypted, conn });
+            stream.push(messageEventBody(m, conn, flights.next(roles[m.from]), roles), m.t);
+            if (m.name === 'ApplicationData' && m.decrypted) {
+              tApp = m.t;
+              app.data(m.from, m.bytes);
+            }
+          },
+          error(e) {
+            stream.push({ kind: 'error', from: roles[e.from], code: e.code, message: e.message }, e.t);
+          },
+        });
     conns.set(conn, (c = { analyzer, app, open: true }));
     return c;
   };
@@ -169,7 +172,7 @@ export async function runSession(
         }
         if (entry && keys.add(entry)) {
           stream.push({ kind: 'secret', label: entry.label, clientRandom: entry.clientRandom, from: r.side, line: entry.line }, tOf(r.tUs));
-          for (const c of conns.values()) c.analyzer.secretsChanged();
+          for (const c of conns.values()) c.analyzer?.secretsChanged();
         }
         return;
       }
@@ -202,14 +205,21 @@ export async function runSession(
           wire.endpoints = { client: r.client, server: r.server };
           wire.events.push({ kind: 'open', tUs: r.tUs });
         }
-        connection(r.conn);
-        if (rolesOf(r.conn).server === 'acs') acsConnected = true;
+        roleOf.set(r.conn, r.roles);
+        connection(r.conn, r.tls);
+        if (r.roles.server === 'acs') acsConnected = true;
         stream.push({ kind: 'tcp', conn: r.conn, action: 'open', from: rolesOf(r.conn).client }, tOf(r.tUs));
         return;
-      case 'data':
+      case 'data': {
         if (r.conn === 0) wire.events.push({ kind: 'data', tUs: r.tUs, from: r.from, bytes: r.bytes });
-        connection(r.conn).analyzer.feed(r.from, r.bytes, tOf(r.tUs));
+        const c = connection(r.conn);
+        if (c.analyzer) c.analyzer.feed(r.from, r.bytes, tOf(r.tUs));
+        else {
+          tApp = tOf(r.tUs);
+          c.app.data(r.from, r.bytes); // plain HTTP: no TLS below
+        }
         return;
+      }
       case 'fin':
         if (r.conn === 0) {
           wire.events.push({ kind: 'fin', tUs: r.tUs, from: r.from });
@@ -245,7 +255,7 @@ export async function runSession(
   const tEnd = tOf(nowUs());
   announce(0, 0); // a session that timed out before its endpoints listened still opens with its configuration
   for (const c of conns.values()) {
-    c.analyzer.finish(tEnd);
+    c.analyzer?.finish(tEnd);
     c.app.finish();
   }
   const outcome = decideOutcome({ config, sides, alerts, messages, firstClose, applicationData: httpStatus !== null && httpStatus >= 200 && httpStatus < 300, timedOut, durationMs: tEnd, attacker: scenario.attacker !== null, connected: conns.size > 0, httpStatus });
@@ -282,7 +292,8 @@ function decideOutcome(o: OutcomeInput): Omit<OutcomeEvent, 'v' | 'seq' | 't'> {
   const negotiated = negotiatedFromWire(o.messages);
   // The CPE's own connection decides how the session ended (with an attacker, conn 1 is the attacker's).
   const bad = o.alerts.find((a) => a.conn === 0 && (a.alert.level === 2 || !BENIGN_ALERTS.has(a.alert.code)));
-  const ok = !o.timedOut && !bad && o.applicationData && o.sides.cpe.verifiedPeer === true && o.sides.acs.verifiedPeer === true;
+  const crFailed = o.sides.acs.error?.code === 'CWMP_CONNECTION_REQUEST_FAILED';
+  const ok = !o.timedOut && !bad && !crFailed && o.applicationData && o.sides.cpe.verifiedPeer === true && o.sides.acs.verifiedPeer === true;
   // The CPE finished a handshake with the on-path attacker: whatever it sent, the attacker read.
   const compromised = o.attacker && o.sides.cpe.secure;
   // Both handshakes done and the HTTP exchange answered: nobody aborted, even when a side with its
@@ -299,7 +310,9 @@ function decideOutcome(o: OutcomeInput): Omit<OutcomeEvent, 'v' | 'seq' | 't'> {
   return {
     kind: 'outcome',
     ok,
-    summary: appRefused
+    summary: crFailed
+      ? `The first CWMP session ran, but the Connection Request failed (${o.sides.acs.error?.message ?? ''}): the CPE did not call back.`
+      : appRefused
       ? `Mutual TLS succeeded (${negotiated.version ?? '?'}), but the ACS refused the CPE at the application layer with HTTP ${o.httpStatus}${o.sides.acs.error ? `: ${o.sides.acs.error.message}` : ''}.`
       : compromised
       ? `The CPE accepted the attacker's certificate without a valid verification (${o.sides.cpe.authorizationError ?? 'verification off'}): the attacker decrypted everything the CPE sent${o.applicationData ? ' and answered in the ACS\'s place' : ''}.`

@@ -6,7 +6,9 @@ import { listenEphemeral } from '../listen.ts';
 import type { SessionConfig, Side } from '../../protocol/events.ts';
 import { AcsSession, CpeDevice, type HttpRequest } from '../../cwmp/engine/index.ts';
 import { DataModel } from '../../cwmp/datamodel/index.ts';
+import { decodeEnvelope } from '../../cwmp/soap/index.ts';
 import { parseRpcSpec } from '../cwmp-script.ts';
+import { ConnectionRequestServer, sendConnectionRequest } from './connection-request.ts';
 import { tlsSettings } from '../modes.ts';
 import { x509ErrorOfNodeCode } from '../../protocol/tls/x509-verify.ts';
 import { nowUs, type EndpointPair, type SideMaterial, type TlsOverride, type WireReport, type WireScenario } from './protocol.ts';
@@ -25,6 +27,20 @@ export function applyOverride<T extends tls.TlsOptions | tls.ConnectionOptions>(
   if (o.maxVersion) opts.maxVersion = VERSION[o.maxVersion];
   if (o.ciphers !== undefined || o.ciphersuites !== undefined) opts.ciphers = [o.ciphersuites, o.ciphers].filter(Boolean).join(':');
   return opts;
+}
+
+/** The Connection Request credentials the lab ACS was given for the CPE (ManagementServer.ConnectionRequestUsername/Password). */
+const CR_CREDENTIALS = { username: 'acs', password: 'cr-secret' };
+
+/** Device.ManagementServer.ConnectionRequestURL from an Inform's ParameterList, if it is there. */
+function connectionRequestUrlOf(informBody: Buffer): string | undefined {
+  try {
+    const env = decodeEnvelope(informBody.toString('utf8'));
+    if (env.rpc.method !== 'Inform') return undefined;
+    return env.rpc.ParameterList.find((p) => p.Name.endsWith('ManagementServer.ConnectionRequestURL'))?.Value;
+  } catch {
+    return undefined;
+  }
 }
 
 /** HTTP Basic credentials of the lab CPE, asked for only when there is no client certificate (server-auth-only TLS). */
@@ -72,10 +88,16 @@ export class NodeEndpointPair implements EndpointPair {
         }
         const reply = this.acsSession(req.socket as tls.TLSSocket).handle({ method: req.method ?? 'GET', path: req.url ?? '/', headers: flatHeaders(req.headers), body: body.toString('utf8') });
         for (const note of reply.notes) {
+          if (note.kind === 'inform') this.informedCrUrl ??= connectionRequestUrlOf(body);
           if (note.kind === 'identity-mismatch') this.report({ type: 'error', side: 'acs', code: 'CWMP_IDENTITY_MISMATCH', message: `the client certificate names ${note.got ?? '?'} but the Inform comes from ${note.expected ?? '?'}`, tUs: nowUs() });
         }
         res.writeHead(reply.status, { ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });
         res.end(reply.body);
+        if (reply.status === 204 && this.crState === 'waiting' && !this.crScheduled) {
+          // The session is over; once this connection has closed the ACS asks the CPE to call back.
+          this.crScheduled = true;
+          req.socket.once('close', () => this.sendConnectionRequest());
+        }
       });
     });
     const acs = (this.acs = tls.createServer({
@@ -119,7 +141,17 @@ export class NodeEndpointPair implements EndpointPair {
 
   /** The CPE connects to 127.0.0.1:port (the relay, or the ACS directly). */
   connect(port: number): void {
+    this.cpePort = port;
+    this.openCpe([]);
+  }
+
+  /** Where the CPE connects (the relay, or the ACS directly). */
+  private cpePort = 0;
+
+  /** One TLS connection of the CPE, carrying one CWMP session with these extra Inform events. */
+  private openCpe(events: string[]): void {
     const { material, report } = this;
+    const port = this.cpePort;
     let cpe: tls.TLSSocket;
     try {
       cpe = this.cpe = tls.connect({
@@ -137,12 +169,63 @@ export class NodeEndpointPair implements EndpointPair {
     }
     cpe.on('keylog', (line: Buffer) => report({ type: 'keylog', side: 'cpe', line: line.toString('latin1'), tUs: nowUs() })); // before any byte is sent
     cpe.on('error', (e) => this.error('cpe', e));
-    cpe.once('close', () => report({ type: 'closed', side: 'cpe', tUs: nowUs() }));
+    cpe.once('close', () => {
+      // With a Connection Request to come, the CPE is not done after its first session.
+      if (this.crState === 'waiting') this.cpeParked = true;
+      else report({ type: 'closed', side: 'cpe', tUs: nowUs() });
+    });
     cpe.once('secureConnect', () => {
       this.secured('cpe', cpe);
-      if (this.config.cwmp) this.runCwmp(cpe);
+      if (this.config.cwmp) this.runCwmp(cpe, events);
       else this.placeholderRequest(cpe);
     });
+  }
+
+  // ---- TR-069 §3.2.2 Connection Request (plain HTTP, ACS → CPE) --------------------------------
+  private cr: ConnectionRequestServer | undefined;
+  private crUrl: string | undefined;
+  /** off: none asked for; waiting: the ACS will send one after the first session; done/failed. */
+  private crState: 'off' | 'waiting' | 'done' | 'failed' = 'off';
+  private crScheduled = false;
+  /** The CPE's first connection closed while a Connection Request was still to come. */
+  private cpeParked = false;
+  /** The ConnectionRequestURL the ACS learned from the Inform. */
+  private informedCrUrl: string | undefined;
+
+  async listenConnectionRequest(): Promise<number | undefined> {
+    if (!this.config.cwmp || this.config.connectionRequest === 'off') return undefined;
+    this.crState = 'waiting';
+    this.cr = new ConnectionRequestServer({ credentials: () => CR_CREDENTIALS, onRequest: () => this.connectionRequested() });
+    return this.cr.listen();
+  }
+
+  connectionRequestVia(port: number): void {
+    this.crUrl = `http://127.0.0.1:${port}${this.cr!.path}`;
+  }
+
+  /** The CPE accepted an authenticated Connection Request: a new session, '6 CONNECTION REQUEST'. */
+  private connectionRequested(): void {
+    if (this.crState !== 'waiting') return;
+    this.crState = 'done';
+    this.openCpe(['6 CONNECTION REQUEST']);
+  }
+
+  /** The ACS's side: after the first session, GET the ConnectionRequestURL with Digest credentials. */
+  private sendConnectionRequest(): void {
+    const url = this.informedCrUrl;
+    const fail = (why: string) => {
+      this.crState = 'failed';
+      this.report({ type: 'error', side: 'acs', code: 'CWMP_CONNECTION_REQUEST_FAILED', message: why, tUs: nowUs() });
+      if (this.cpeParked) this.report({ type: 'closed', side: 'cpe', tUs: nowUs() });
+    };
+    if (!url) return fail('the Inform carried no Device.ManagementServer.ConnectionRequestURL');
+    const creds = this.config.connectionRequest === 'bad-credentials' ? { ...CR_CREDENTIALS, password: 'not-the-password' } : CR_CREDENTIALS;
+    sendConnectionRequest(url, creds).then(
+      (status) => {
+        if (status !== 200 && status !== 204) fail(`the CPE answered the Connection Request with HTTP ${status}`);
+      },
+      (e: Error) => fail(`Connection Request to ${url} failed: ${e.message}`),
+    );
   }
 
   /** Without CWMP: one HTTP/1.1 POST and its answer, then close_notify. */
@@ -169,12 +252,17 @@ export class NodeEndpointPair implements EndpointPair {
 
   /** The ACS side of the CWMP session on one TLS connection (TR-069 §3.7), created on its first request. */
   private readonly acsSessions = new WeakMap<tls.TLSSocket, AcsSession>();
+  private acsSessionCount = 0;
   private acsSession(sock: tls.TLSSocket): AcsSession {
     let s = this.acsSessions.get(sock);
     if (!s) {
       const cn = sock.getPeerCertificate()?.subject?.CN;
+      // With a Connection Request the first session only informs; the ACS then calls the CPE back and
+      // runs its script in the session the Connection Request starts (why an ACS sends one at all).
+      const first = this.acsSessionCount++ === 0;
+      const script = first && this.config.connectionRequest !== 'off' ? [] : this.config.rpcs.map(parseRpcSpec);
       s = new AcsSession({
-        script: this.config.rpcs.map(parseRpcSpec),
+        script,
         clientCertificateCn: typeof cn === 'string' ? cn : null,
         // Without a client certificate, TR-069 Amd 6 §3.4.4 has the ACS ask for HTTP Basic credentials.
         ...(typeof cn === 'string' ? {} : { basicAuth: LAB_BASIC_AUTH }),
@@ -188,11 +276,22 @@ export class NodeEndpointPair implements EndpointPair {
    * The CPE side: a CWMP session over this TLS connection with Node's http client, one request at
    * a time on the one keep-alive socket; the CPE closes (close_notify) when the ACS says 204.
    */
-  private runCwmp(cpe: tls.TLSSocket): void {
-    const [oui = '00D09E', serialNumber = 'HL0001'] = this.material.cpeId.split(/-(.*)/s);
-    const model = new DataModel({ manufacturer: 'Handshake Lab', oui, productClass: 'HL-Router', serialNumber });
-    const device = new CpeDevice({ model, ns: '1-2', credentials: LAB_BASIC_AUTH });
-    const session = device.nextSession();
+  private device: CpeDevice | undefined;
+
+  private runCwmp(cpe: tls.TLSSocket, events: string[]): void {
+    if (!this.device) {
+      const [oui = '00D09E', serialNumber = 'HL0001'] = this.material.cpeId.split(/-(.*)/s);
+      const model = new DataModel({ manufacturer: 'Handshake Lab', oui, productClass: 'HL-Router', serialNumber });
+      if (this.crUrl) {
+        // Where the ACS reaches this CPE (through the wiretap), and the credentials it must use.
+        model.localSet('Device.ManagementServer.ConnectionRequestURL', this.crUrl);
+        model.localSet('Device.ManagementServer.ConnectionRequestUsername', CR_CREDENTIALS.username);
+        model.localSet('Device.ManagementServer.ConnectionRequestPassword', CR_CREDENTIALS.password);
+        model.informDelivered?.();
+      }
+      this.device = new CpeDevice({ model, ns: '1-2', credentials: LAB_BASIC_AUTH });
+    }
+    const session = this.device.nextSession(events);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     (agent as unknown as { createConnection: () => net.Socket }).createConnection = () => cpe;
     const send = (r: HttpRequest) => {
@@ -217,6 +316,7 @@ export class NodeEndpointPair implements EndpointPair {
 
   /** Destroys every socket and closes the server. Idempotent. */
   destroy(): void {
+    this.cr?.close();
     this.cpe?.destroy();
     for (const raw of this.acsSockets) raw.destroy();
     this.acsHttp.close();

@@ -74,7 +74,8 @@ export const WireReportSchema = z.discriminatedUnion('type', [
   /** The CPE received the ACS's HTTP response. */
   z.object({ type: z.literal('http'), status: z.number().int(), tUs: z.number() }),
   // What the relay saw, per connection.
-  z.object({ type: z.literal('open'), conn: z.number().int(), client: Addr, server: Addr, tUs: z.number() }),
+  /** A connection through the relay: who is client and server on it, and whether it carries TLS (the Connection Request is plain HTTP). */
+  z.object({ type: z.literal('open'), conn: z.number().int(), client: Addr, server: Addr, roles: z.object({ client: Side, server: Side }), tls: z.boolean(), tUs: z.number() }),
   z.object({ type: z.literal('data'), conn: z.number().int(), from: Dir, bytes: z.instanceof(Uint8Array), tUs: z.number() }),
   z.object({ type: z.literal('fin'), conn: z.number().int(), from: Dir, tUs: z.number() }),
   z.object({ type: z.literal('rst'), conn: z.number().int(), from: Dir, message: z.string(), tUs: z.number() }),
@@ -112,6 +113,10 @@ export interface EndpointPair {
   connect(port: number): void;
   /** Destroys every socket and child process. Idempotent. */
   destroy(): void;
+  /** When the session asks for a Connection Request: the CPE's plain-HTTP listener port. */
+  listenConnectionRequest?(): Promise<number | undefined>;
+  /** The address (a relay port on 127.0.0.1) at which the ACS reaches that listener. */
+  connectionRequestVia?(port: number): void;
 }
 
 /** Where sessions' wire sides run. */

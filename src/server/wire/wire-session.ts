@@ -1,4 +1,5 @@
-import { WiretapRelay } from '../relay.ts';
+import type { Party } from '../../protocol/events.ts';
+import { counter, WiretapRelay } from '../relay.ts';
 import { AttackerEndpoint } from './attacker.ts';
 import { NodeEndpointPair } from './node-endpoints.ts';
 import { OpensslEndpointPair } from './openssl-endpoints.ts';
@@ -48,12 +49,15 @@ export class WireSession {
         const { attacker } = this.start.scenario;
         if (attacker) {
           // CPE → relay (conn 0) → attacker ⇢ relay (conn 1) → ACS
-          const upstreamPort = await this.tap(acsPort, 1);
+          const upstreamPort = await this.tap(acsPort, { client: 'attacker', server: 'acs' });
           this.attacker = new AttackerEndpoint(this.start.config, this.start.scenario, upstreamPort, this.report);
-          relayPort = await this.tap(await this.attacker.listen(), 0);
+          relayPort = await this.tap(await this.attacker.listen(), { client: 'cpe', server: 'attacker' });
         } else {
-          relayPort = await this.tap(acsPort, 0); // CPE → relay (conn 0) → ACS
+          relayPort = await this.tap(acsPort, { client: 'cpe', server: 'acs' }); // CPE → relay → ACS
         }
+        // The Connection Request (TR-069 §3.2.2) goes the other way, in plain HTTP: ACS → relay → CPE.
+        const crPort = await pair.listenConnectionRequest?.();
+        if (crPort !== undefined) pair.connectionRequestVia!(await this.tap(crPort, { client: 'acs', server: 'cpe' }, false));
       }
       if (this.destroyed) return;
       this.report({ type: 'listening', acsPort, relayPort });
@@ -63,21 +67,23 @@ export class WireSession {
     }
   }
 
+  private readonly connId = counter();
+
   /** A wiretap relay in front of `port`; resolves with the relay's own port. */
-  private async tap(port: number, firstConn: number): Promise<number> {
+  private async tap(port: number, roles: { client: Party; server: Party }, tls = true): Promise<number> {
     const report = this.report;
     const us = (tMs: number) => Math.round(tMs * 1000);
     const relay = new WiretapRelay(
       { host: '127.0.0.1', port },
       {
-        open: (conn, t, ep) => report({ type: 'open', conn, client: ep.client, server: ep.server, tUs: us(t) }),
+        open: (conn, t, ep) => report({ type: 'open', conn, client: ep.client, server: ep.server, roles, tls, tUs: us(t) }),
         data: (conn, from, bytes, t) => report({ type: 'data', conn, from, bytes: bytes.slice(), tUs: us(t) }),
         end: (conn, from, t) => report({ type: 'fin', conn, from, tUs: us(t) }),
         reset: (conn, from, t, err) => report({ type: 'rst', conn, from, message: err.message, tUs: us(t) }),
         close: (conn, t) => report({ type: 'relay-closed', conn, tUs: us(t) }),
       },
       () => nowUs() / 1000,
-      firstConn,
+      this.connId,
     );
     this.relays.push(relay);
     return (await relay.listen()).port;
