@@ -55,7 +55,13 @@ describe.each(['1.2', '1.3'] as const)('CWMP over the verified channel, TLS %s',
       'acs:DeleteObject', 'cpe:DeleteObjectResponse',
       'acs:Download', 'cpe:DownloadResponse',
       'acs:Reboot', 'cpe:RebootResponse',
+      // the device reboots and informs again, reporting the download
+      'cpe:Inform', 'acs:InformResponse',
+      'cpe:TransferComplete', 'acs:TransferCompleteResponse',
     ]);
+    const informs = events.flatMap((e) => (e.kind === 'cwmp' && e.rpc === 'Inform' ? [e] : []));
+    expect(informs[1]?.summary).toMatch(/M Reboot.*1 BOOT.*7 TRANSFER COMPLETE.*M Download/);
+    expect(informs[1]?.conn).not.toBe(informs[0]?.conn);
     const fault = events.find((e) => e.kind === 'cwmp' && e.rpc === 'Fault');
     expect(fault?.kind === 'cwmp' && fault.xml).toMatch(/<FaultCode>9008<\/FaultCode>/);
     const http = events.flatMap((e) => (e.kind === 'http' && e.response ? [e.response.status] : []));

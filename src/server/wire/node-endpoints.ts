@@ -43,6 +43,9 @@ function connectionRequestUrlOf(informBody: Buffer): string | undefined {
   }
 }
 
+/** A device that keeps rebooting (a script of Reboots) still ends: at most this many sessions follow the first. */
+const MAX_FOLLOW_UP_SESSIONS = 3;
+
 /** HTTP Basic credentials of the lab CPE, asked for only when there is no client certificate (server-auth-only TLS). */
 const LAB_BASIC_AUTH = { username: 'cpe', password: 'handshake-lab' };
 
@@ -170,8 +173,12 @@ export class NodeEndpointPair implements EndpointPair {
     cpe.on('keylog', (line: Buffer) => report({ type: 'keylog', side: 'cpe', line: line.toString('latin1'), tUs: nowUs() })); // before any byte is sent
     cpe.on('error', (e) => this.error('cpe', e));
     cpe.once('close', () => {
-      // With a Connection Request to come, the CPE is not done after its first session.
-      if (this.crState === 'waiting') this.cpeParked = true;
+      // After a Reboot, a FactoryReset or a Download the device informs again at once ('M Reboot',
+      // '7 TRANSFER COMPLETE' …); with a Connection Request to come it is not done either.
+      if (this.followUpPending) {
+        this.followUpPending = false;
+        this.openCpe([]);
+      } else if (this.crState === 'waiting') this.cpeParked = true;
       else report({ type: 'closed', side: 'cpe', tUs: nowUs() });
     });
     cpe.once('secureConnect', () => {
@@ -259,8 +266,10 @@ export class NodeEndpointPair implements EndpointPair {
       const cn = sock.getPeerCertificate()?.subject?.CN;
       // With a Connection Request the first session only informs; the ACS then calls the CPE back and
       // runs its script in the session the Connection Request starts (why an ACS sends one at all).
-      const first = this.acsSessionCount++ === 0;
-      const script = first && this.config.connectionRequest !== 'off' ? [] : this.config.rpcs.map(parseRpcSpec);
+      // Follow-up sessions (after a reboot or a transfer) only inform and report; the script runs once.
+      const index = this.acsSessionCount++;
+      const scriptSession = this.config.connectionRequest === 'off' ? 0 : 1;
+      const script = index === scriptSession ? this.config.rpcs.map(parseRpcSpec) : [];
       s = new AcsSession({
         script,
         clientCertificateCn: typeof cn === 'string' ? cn : null,
@@ -277,6 +286,8 @@ export class NodeEndpointPair implements EndpointPair {
    * a time on the one keep-alive socket; the CPE closes (close_notify) when the ACS says 204.
    */
   private device: CpeDevice | undefined;
+  private followUpPending = false;
+  private followUps = 0;
 
   private runCwmp(cpe: tls.TLSSocket, events: string[]): void {
     if (!this.device) {
@@ -304,6 +315,10 @@ export class NodeEndpointPair implements EndpointPair {
             const next = session.receive({ status: res.statusCode ?? 0, headers: flatHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') });
             if (next) return send(next);
             this.report({ type: 'http', status: res.statusCode ?? 0, tUs: nowUs() });
+            if (session.state === 'done' && session.nextSessionEvents.length > 0 && this.followUps < MAX_FOLLOW_UP_SESSIONS) {
+              this.followUps++;
+              this.followUpPending = true; // the simulated reboot / transfer: a new session once this one has closed
+            }
             cpe.end(); // the session is over: close_notify, then FIN
           });
         },
