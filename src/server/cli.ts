@@ -8,6 +8,7 @@ import { closeLabKeyPool, labMaterial } from './material.ts';
 import { opensslAvailable } from './wire/openssl-endpoints.ts';
 import { ConfigError, LAB_SUITES, resolveConfig } from './modes.ts';
 import { TextPrinter } from './printer.ts';
+import { startStandaloneAcs } from './standalone-acs.ts';
 import { closeSharedWireHost } from './wire/host.ts';
 import { runSession, type SessionResult } from './session.ts';
 
@@ -17,6 +18,9 @@ Usage:
   npm run lab -- session [--tls 1.2|1.3] [--kx ecdhe|rsa] [--paper] [--cipher NAME]
                          [--fault ID [--fault ID2 …]] [--verifier node|openssl] [--cwmp] [--rpc SPEC …] [--connection-request]
                          [--json] [--pcap FILE] [--keylog FILE] [-V] [--deadline MS]
+  npm run lab -- acs [--port 7547] [--cert-dir DIR] [--cpe-id OUI-SerialNumber] [--rpc SPEC …] [--json]
+                        the ACS on its own, for outside CPEs: mutual TLS from the lab PKI, CA and a CPE certificate
+                        written to DIR (default ./lab-certs), every connection through the wiretap, decrypted
   npm run lab -- faults [--matrix] [--json]
                         the fault catalog (id, side, title); --matrix runs every fault × TLS 1.2/1.3 × both verifiers
   npm run lab -- demo        (what npm start runs: a TLS 1.3 session, then the 2014 paper's TLS 1.2 RSA session)
@@ -71,6 +75,9 @@ function parse(argv: string[]) {
         cwmp: { type: 'boolean' },
         rpc: { type: 'string', multiple: true },
         'connection-request': { type: 'boolean' },
+        port: { type: 'string' },
+        'cert-dir': { type: 'string' },
+        'cpe-id': { type: 'string' },
         'connection-request-bad-credentials': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -148,6 +155,38 @@ async function faults(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function standaloneAcs(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const port = values.port === undefined ? 7547 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a TCP port number, not ${JSON.stringify(values.port)}`);
+  const certDir = values['cert-dir'] ?? 'lab-certs';
+  const json = values.json === true;
+  const printer = new TextPrinter((s) => process.stdout.write(s + '\n'), { verbose: values.verbose === true, color: process.stdout.isTTY === true });
+  let acs;
+  try {
+    acs = await startStandaloneAcs({
+      port,
+      certDir,
+      cpeId: values['cpe-id'] ?? '00D09E-HL0001',
+      ...(values.rpc ? { rpcs: values.rpc } : {}),
+      onEvent: json ? (e) => process.stdout.write(JSON.stringify(e) + '\n') : (e) => printer.event(e),
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const info = [
+    `ACS listening on https://127.0.0.1:${acs.port}/ (mutual TLS; the certificate is for acs.lab.test) through the wiretap`,
+    `for a client: CA ${acs.files.ca}, CPE certificate ${acs.files.cpeCert}, key ${acs.files.cpeKey}`,
+    `e.g. curl --cacert ${acs.files.ca} --cert ${acs.files.cpeCert} --key ${acs.files.cpeKey} --resolve acs.lab.test:${acs.port}:127.0.0.1 -H 'Content-Type: text/xml' --data-binary @inform.xml https://acs.lab.test:${acs.port}/`,
+    'Ctrl-C stops it.',
+  ];
+  for (const l of info) process.stderr.write(l + '\n');
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+  await acs.close();
+  return 0;
+}
+
 async function demo(): Promise<number> {
   const out = (s: string) => process.stdout.write(s + '\n');
   const printer = (verbose: boolean) => new TextPrinter(out, { verbose, color: process.stdout.isTTY === true });
@@ -176,6 +215,8 @@ async function main(argv: string[]): Promise<number> {
       return session(rest);
     case 'faults':
       return faults(rest);
+    case 'acs':
+      return standaloneAcs(rest);
     case 'demo':
       if (rest.length) throw new UsageError(`demo takes no arguments, got ${JSON.stringify(rest[0])}`);
       return demo();

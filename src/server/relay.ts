@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { listenEphemeral } from './listen.ts';
+import { listenAt, listenEphemeral } from './listen.ts';
 
 export type Direction = 'client' | 'server';
 
@@ -42,6 +42,11 @@ export class WiretapRelay {
 
   listen(host = '127.0.0.1'): Promise<net.AddressInfo> {
     return listenEphemeral(this.server, host);
+  }
+
+  /** Listens on a given port (0: any), e.g. the standalone ACS's 7547. */
+  listenOn(port: number, host = '127.0.0.1'): Promise<net.AddressInfo> {
+    return listenAt(this.server, port, host);
   }
 
 

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeEnvelope } from '../cwmp/soap/index.ts';
+import { LabEvent } from '../protocol/events.ts';
+import { haveXmllint, validateEnvelopes } from '../../test/cwmp-xsd.ts';
+import { requireTool } from '../../test/tools.ts';
+import { closeLabKeyPool } from './material.ts';
+import { startStandaloneAcs, type StandaloneAcs } from './standalone-acs.ts';
+
+const hasCurl = requireTool('curl', 'curl', 'the standalone ACS interop test with curl', ['--version']);
+const xmllint = haveXmllint('schema validation of the standalone ACS answer');
+
+describe.runIf(hasCurl)('lab acs: the ACS works with a client nobody here wrote (curl)', () => {
+  let acs: StandaloneAcs;
+  const events: LabEvent[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'hl-acs-'));
+  beforeAll(async () => {
+    acs = await startStandaloneAcs({ port: 0, certDir: join(dir, 'certs'), cpeId: '00D09E-CURL01', onEvent: (e) => events.push(LabEvent.parse(e)) });
+  });
+  afterAll(async () => {
+    await acs?.close();
+    await closeLabKeyPool();
+  });
+
+  it('answers an Inform POSTed by curl with mutual TLS with a schema-valid InformResponse, and the wiretap decrypts it', async () => {
+    const inform = encodeEnvelope(
+      {
+        method: 'Inform',
+        DeviceId: { Manufacturer: 'curl', OUI: '00D09E', ProductClass: 'shell', SerialNumber: 'CURL01' },
+        Event: [{ EventCode: '1 BOOT', CommandKey: '' }],
+        MaxEnvelopes: 1,
+        CurrentTime: '2026-11-26T00:00:00Z',
+        RetryCount: 0,
+        ParameterList: [{ Name: 'Device.DeviceInfo.SoftwareVersion', Value: '1.0', Type: 'xsd:string' }],
+      },
+      { ns: '1-0', id: 'curl-1' },
+    );
+    writeFileSync(join(dir, 'inform.xml'), inform);
+    // Asynchronous: the ACS and the relay run in this process and must keep answering.
+    const r = await promisify(execFile)(
+      'curl',
+      ['-sS', '--cacert', acs.files.ca, '--cert', acs.files.cpeCert, '--key', acs.files.cpeKey, '--resolve', `acs.lab.test:${acs.port}:127.0.0.1`, '-H', 'Content-Type: text/xml; charset="utf-8"', '--data-binary', `@${join(dir, 'inform.xml')}`, '-o', join(dir, 'answer.xml'), '-w', '%{http_code}', `https://acs.lab.test:${acs.port}/`],
+      { encoding: 'utf8', timeout: 20_000 },
+    ).catch((e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? e.message }));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('200');
+    if (xmllint) expect(validateEnvelopes([join(dir, 'answer.xml')]).status).toBe(0);
+    await new Promise((res) => setTimeout(res, 200)); // the relay's last events
+    const cwmp = events.flatMap((e) => (e.kind === 'cwmp' ? [`${e.from}:${e.rpc}:${e.ns}`] : []));
+    expect(cwmp).toEqual(['cpe:Inform:1-0', 'acs:InformResponse:1-0']);
+    expect(events.some((e) => e.kind === 'message' && e.name === 'Finished' && e.decrypted)).toBe(true);
+  });
+});
