@@ -9,6 +9,7 @@ import { opensslAvailable } from './wire/openssl-endpoints.ts';
 import { ConfigError, LAB_SUITES, resolveConfig } from './modes.ts';
 import { TextPrinter } from './printer.ts';
 import { startStandaloneAcs } from './standalone-acs.ts';
+import { runStandaloneCpe } from './standalone-cpe.ts';
 import { closeSharedWireHost } from './wire/host.ts';
 import { runSession, type SessionResult } from './session.ts';
 
@@ -21,6 +22,8 @@ Usage:
   npm run lab -- acs [--port 7547] [--cert-dir DIR] [--cpe-id OUI-SerialNumber] [--rpc SPEC …] [--json]
                         the ACS on its own, for outside CPEs: mutual TLS from the lab PKI, CA and a CPE certificate
                         written to DIR (default ./lab-certs), every connection through the wiretap, decrypted
+  npm run lab -- cpe --acs URL [--ca FILE] [--cert FILE --key FILE] [--cpe-id OUI-SerialNumber] [--json]
+                        our CPE against an outside ACS, through the wiretap with the CPE's own key log
   npm run lab -- faults [--matrix] [--json]
                         the fault catalog (id, side, title); --matrix runs every fault × TLS 1.2/1.3 × both verifiers
   npm run lab -- demo        (what npm start runs: a TLS 1.3 session, then the 2014 paper's TLS 1.2 RSA session)
@@ -78,6 +81,10 @@ function parse(argv: string[]) {
         port: { type: 'string' },
         'cert-dir': { type: 'string' },
         'cpe-id': { type: 'string' },
+        acs: { type: 'string' },
+        ca: { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
         'connection-request-bad-credentials': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -187,6 +194,29 @@ async function standaloneAcs(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function standaloneCpe(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (!values.acs) throw new UsageError('cpe needs --acs URL (e.g. https://127.0.0.1:7547/)');
+  const json = values.json === true;
+  const printer = new TextPrinter((s) => process.stdout.write(s + '\n'), { verbose: values.verbose === true, color: process.stdout.isTTY === true });
+  let result;
+  try {
+    result = await runStandaloneCpe({
+      acsUrl: values.acs,
+      ...(values.ca ? { caFile: values.ca } : {}),
+      ...(values.cert ? { certFile: values.cert } : {}),
+      ...(values.key ? { keyFile: values.key } : {}),
+      ...(values['cpe-id'] ? { cpeId: values['cpe-id'] } : {}),
+      onEvent: json ? (e) => process.stdout.write(JSON.stringify(e) + '\n') : (e) => printer.event(e),
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (!json) process.stdout.write(result.ok ? `CWMP session with ${values.acs} done (last HTTP status ${result.status}).\n` : `The session with ${values.acs} did not complete (last HTTP status ${result.status ?? 'none'}).\n`);
+  return result.ok ? 0 : 1;
+}
+
 async function demo(): Promise<number> {
   const out = (s: string) => process.stdout.write(s + '\n');
   const printer = (verbose: boolean) => new TextPrinter(out, { verbose, color: process.stdout.isTTY === true });
@@ -217,6 +247,8 @@ async function main(argv: string[]): Promise<number> {
       return faults(rest);
     case 'acs':
       return standaloneAcs(rest);
+    case 'cpe':
+      return standaloneCpe(rest);
     case 'demo':
       if (rest.length) throw new UsageError(`demo takes no arguments, got ${JSON.stringify(rest[0])}`);
       return demo();

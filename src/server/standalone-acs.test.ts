@@ -10,9 +10,14 @@ import { haveXmllint, validateEnvelopes } from '../../test/cwmp-xsd.ts';
 import { requireTool } from '../../test/tools.ts';
 import { closeLabKeyPool } from './material.ts';
 import { startStandaloneAcs, type StandaloneAcs } from './standalone-acs.ts';
+import { runStandaloneCpe } from './standalone-cpe.ts';
 
 const hasCurl = requireTool('curl', 'curl', 'the standalone ACS interop test with curl', ['--version']);
 const xmllint = haveXmllint('schema validation of the standalone ACS answer');
+
+afterAll(async () => {
+  await closeLabKeyPool();
+});
 
 describe.runIf(hasCurl)('lab acs: the ACS works with a client nobody here wrote (curl)', () => {
   let acs: StandaloneAcs;
@@ -23,7 +28,6 @@ describe.runIf(hasCurl)('lab acs: the ACS works with a client nobody here wrote 
   });
   afterAll(async () => {
     await acs?.close();
-    await closeLabKeyPool();
   });
 
   it('answers an Inform POSTed by curl with mutual TLS with a schema-valid InformResponse, and the wiretap decrypts it', async () => {
@@ -53,5 +57,35 @@ describe.runIf(hasCurl)('lab acs: the ACS works with a client nobody here wrote 
     const cwmp = events.flatMap((e) => (e.kind === 'cwmp' ? [`${e.from}:${e.rpc}:${e.ns}`] : []));
     expect(cwmp).toEqual(['cpe:Inform:1-0', 'acs:InformResponse:1-0']);
     expect(events.some((e) => e.kind === 'message' && e.name === 'Finished' && e.decrypted)).toBe(true);
+  });
+});
+
+describe('lab cpe against lab acs: both standalone ends, each through its own wiretap', () => {
+  it('our CPE runs a CWMP session against the standalone ACS and sees it decrypted with its own key log', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-cpe-'));
+    const acsEvents: LabEvent[] = [];
+    const acs = await startStandaloneAcs({ port: 0, certDir: join(dir, 'certs'), cpeId: '00D09E-HL0077', rpcs: ['gpv:Device.DeviceInfo.SoftwareVersion'], onEvent: (e) => acsEvents.push(e) });
+    try {
+      const events: LabEvent[] = [];
+      const r = await runStandaloneCpe({
+        acsUrl: `https://127.0.0.1:${acs.port}/`,
+        caFile: acs.files.ca,
+        certFile: acs.files.cpeCert,
+        keyFile: acs.files.cpeKey,
+        cpeId: '00D09E-HL0077',
+        onEvent: (e) => events.push(LabEvent.parse(e)),
+      });
+      expect(r).toEqual({ ok: true, status: 204 });
+      const rpcs = events.flatMap((e) => (e.kind === 'cwmp' ? [`${e.from}:${e.rpc}`] : []));
+      expect(rpcs).toEqual(['cpe:Inform', 'acs:InformResponse', 'acs:GetParameterValues', 'cpe:GetParameterValuesResponse']);
+      expect(events.filter((e) => e.kind === 'secret').every((e) => e.kind === 'secret' && e.from === 'cpe')).toBe(true);
+    } finally {
+      await acs.close();
+    }
+  });
+
+  it('bad input: a non-https URL or a missing key file is a clear error', async () => {
+    await expect(runStandaloneCpe({ acsUrl: 'http://127.0.0.1:1/', onEvent: () => {} })).rejects.toThrow(/https:\/\//);
+    await expect(runStandaloneCpe({ acsUrl: 'https://127.0.0.1:1/', certFile: '/nonexistent.pem', keyFile: '/nonexistent-key.pem', onEvent: () => {} })).rejects.toThrow(/cannot read the certificate/);
   });
 });

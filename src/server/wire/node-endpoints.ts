@@ -300,7 +300,7 @@ export class NodeEndpointPair implements EndpointPair {
         model.localSet('Device.ManagementServer.ConnectionRequestPassword', CR_CREDENTIALS.password);
         model.informDelivered?.();
       }
-      this.device = new CpeDevice({ model, ns: '1-2', credentials: LAB_BASIC_AUTH });
+      this.device = new CpeDevice({ model, ns: '1-2', credentials: LAB_BASIC_AUTH, path: this.material.acsPath ?? '/' });
     }
     const session = this.device.nextSession(events);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });

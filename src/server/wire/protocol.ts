@@ -37,6 +37,8 @@ export const WireScenarioSchema = SessionMaterialSchema.extend({
   attacker: AttackerSchema.nullable(),
   /** The CPE's own identity, OUI-SerialNumber (what its Inform says; its certificate may say otherwise). */
   cpeId: z.string(),
+  /** Path of the ACS URL the CPE posts to (default '/'). */
+  acsPath: z.string().optional(),
 });
 export type WireScenario = z.infer<typeof WireScenarioSchema>;
 
