@@ -53,6 +53,8 @@ export const SessionConfigSchema = z.object({
   rpcs: z.array(z.string()),
   /** After the first CWMP session the ACS sends a Connection Request (TR-069 §3.2.2); 'bad-credentials' uses a wrong Digest password. */
   connectionRequest: z.enum(['off', 'on', 'bad-credentials']),
+  /** Server authentication only: the ACS sends no CertificateRequest and the CPE authenticates with HTTP Basic (TR-069 Amd 6 §3.4.4). */
+  serverAuthOnly: z.boolean(),
 });
 export type SessionConfig = z.infer<typeof SessionConfigSchema>;
 

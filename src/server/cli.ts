@@ -46,6 +46,8 @@ Options:
   --connection-request   after the first CWMP session the ACS sends a Connection Request (plain HTTP, Digest);
                          the CPE calls back with a new TLS session ('6 CONNECTION REQUEST')
   --connection-request-bad-credentials   the same with a wrong Digest password: the CPE answers 401
+  --server-auth-only  no client certificate: the ACS sends no CertificateRequest and, with --cwmp, asks the CPE
+                    for HTTP Basic credentials inside TLS (TR-069 Amendment 6 §3.4.4)
   --verifier V      who verifies certificates: node (Node.js tls, default) or openssl (the openssl binary as s_server/s_client)
 `;
 
@@ -78,6 +80,7 @@ function parse(argv: string[]) {
         cwmp: { type: 'boolean' },
         rpc: { type: 'string', multiple: true },
         'connection-request': { type: 'boolean' },
+        'server-auth-only': { type: 'boolean' },
         port: { type: 'string' },
         'cert-dir': { type: 'string' },
         'cpe-id': { type: 'string' },
@@ -120,7 +123,7 @@ async function session(argv: string[]): Promise<number> {
   }
   let config;
   try {
-    config = resolveConfig({ tls: values.tls, kx: values.kx, cipher: values.cipher, paper: values.paper, deadlineMs, faults: values.fault, verifier: values.verifier, cwmp: values.cwmp, rpcs: values.rpc, connectionRequest: values['connection-request-bad-credentials'] ? 'bad-credentials' : values['connection-request'] ? 'on' : 'off' });
+    config = resolveConfig({ tls: values.tls, kx: values.kx, cipher: values.cipher, paper: values.paper, deadlineMs, faults: values.fault, verifier: values.verifier, cwmp: values.cwmp, rpcs: values.rpc, connectionRequest: values['connection-request-bad-credentials'] ? 'bad-credentials' : values['connection-request'] ? 'on' : 'off', serverAuthOnly: values['server-auth-only'] });
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;

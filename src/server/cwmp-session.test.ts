@@ -128,3 +128,19 @@ describe('Connection Request (TR-069 §3.2.2): plain HTTP with Digest, then the 
     expect(r.events.filter((e) => e.kind === 'cwmp' && e.rpc === 'Inform')).toHaveLength(1);
   });
 });
+
+describe('server-auth-only (TR-069 Amd 6 §3.4.4)', () => {
+  it('no CertificateRequest, no client certificate: the ACS asks for HTTP Basic credentials inside TLS (401, then 200)', async () => {
+    const r = await runSession(resolveConfig({ cwmp: true, rpcs: [], serverAuthOnly: true }), material);
+    expect(r.outcome.ok).toBe(true);
+    expect(r.outcome.summary).toMatch(/HTTP Basic/);
+    const names = r.events.flatMap((e) => (e.kind === 'message' ? [`${e.from}:${e.name}`] : []));
+    expect(names).not.toContain('acs:CertificateRequest');
+    expect(names).not.toContain('cpe:Certificate');
+    const statuses = r.events.flatMap((e) => (e.kind === 'http' && e.response ? [e.response.status] : []));
+    expect(statuses[0]).toBe(401);
+    const retried = r.events.find((e) => e.kind === 'http' && e.request && e.headers.some((h) => h.name.toLowerCase() === 'authorization'));
+    expect(retried?.kind === 'http' && retried.headers.find((h) => h.name.toLowerCase() === 'authorization')?.value).toMatch(/^Basic /);
+    expect(statuses.at(-1)).toBe(204);
+  });
+});

@@ -44,6 +44,7 @@ export interface ModeRequest {
   cwmp?: boolean | undefined;
   rpcs?: string[] | undefined;
   connectionRequest?: 'off' | 'on' | 'bad-credentials' | undefined;
+  serverAuthOnly?: boolean | undefined;
 }
 
 export const DEFAULT_DEADLINE_MS = 10_000;
@@ -96,7 +97,7 @@ export function resolveConfig(req: ModeRequest = {}): SessionConfig {
       throw new ConfigError('ERR_BAD_CONFIG', 'rpc', (e as Error).message);
     }
   }
-  return { tls: tlsV, kx, cipher: suite.iana, paper: paper || (tlsV === '1.2' && kx === 'rsa'), deadlineMs, faults: req.faults ?? [], verifier, cwmp, rpcs, connectionRequest };
+  return { tls: tlsV, kx, cipher: suite.iana, paper: paper || (tlsV === '1.2' && kx === 'rsa'), deadlineMs, faults: req.faults ?? [], verifier, cwmp, rpcs, connectionRequest, serverAuthOnly: req.serverAuthOnly ?? false };
 }
 
 export function suiteOf(config: SessionConfig): LabSuite {

@@ -61,7 +61,11 @@ export async function runSession(
   options: RunOptions = {},
 ): Promise<SessionResult> {
   const host = options.host ?? sharedWireHost();
-  const scenario: WireScenario = 'tls' in input ? input : { ...input, tls: { acs: {}, cpe: {} }, attacker: null, cpeId: DEFAULT_CPE_ID };
+  const given: WireScenario = 'tls' in input ? input : { ...input, tls: { acs: {}, cpe: {} }, attacker: null, cpeId: DEFAULT_CPE_ID };
+  // Server-auth-only (TR-069 Amd 6 §3.4.4): no client certificate; the CPE proves itself with HTTP Basic instead.
+  const scenario: WireScenario = config.serverAuthOnly
+    ? { ...given, tls: { acs: { ...given.tls.acs, requestCertificate: false }, cpe: { ...given.tls.cpe, sendCertificate: false } } }
+    : given;
   const id = randomUUID();
   const startEpochUs = nowUs();
   const tOf = (tUs: number) => Math.max(0, (tUs - startEpochUs) / 1000);
@@ -293,7 +297,8 @@ function decideOutcome(o: OutcomeInput): Omit<OutcomeEvent, 'v' | 'seq' | 't'> {
   // The CPE's own connection decides how the session ended (with an attacker, conn 1 is the attacker's).
   const bad = o.alerts.find((a) => a.conn === 0 && (a.alert.level === 2 || !BENIGN_ALERTS.has(a.alert.code)));
   const crFailed = o.sides.acs.error?.code === 'CWMP_CONNECTION_REQUEST_FAILED';
-  const ok = !o.timedOut && !bad && !crFailed && o.applicationData && o.sides.cpe.verifiedPeer === true && o.sides.acs.verifiedPeer === true;
+  const acsVerified = o.config.serverAuthOnly ? o.sides.acs.secure : o.sides.acs.verifiedPeer === true;
+  const ok = !o.timedOut && !bad && !crFailed && o.applicationData && o.sides.cpe.verifiedPeer === true && acsVerified;
   // The CPE finished a handshake with the on-path attacker: whatever it sent, the attacker read.
   const compromised = o.attacker && o.sides.cpe.secure;
   // Both handshakes done and the HTTP exchange answered: nobody aborted, even when a side with its
@@ -338,6 +343,9 @@ function sideOutcome(s: SideState): OutcomeEvent['cpe'] {
 function describe(ok: boolean, abort: OutcomeEvent['abort'], o: OutcomeInput, n: OutcomeEvent['negotiated']): string {
   if (ok) {
     const app = o.config.cwmp ? 'the CWMP session ran to its end (204 No Content)' : 'the HTTP request was answered';
+    if (o.config.serverAuthOnly) {
+      return `Server-authenticated TLS succeeded: ${n.version ?? '?'} with ${n.cipherSuite ?? '?'}; the CPE verified the ACS's certificate and proved itself with HTTP Basic credentials inside TLS, ${app}, both closed with close_notify.`;
+    }
     return `Mutual TLS succeeded: ${n.version ?? '?'} with ${n.cipherSuite ?? '?'}; each side verified the other's certificate, ${app}, both closed with close_notify.`;
   }
   if (!abort) {

@@ -58,6 +58,22 @@ describe.runIf(hasCurl)('lab acs: the ACS works with a client nobody here wrote 
     expect(cwmp).toEqual(['cpe:Inform:1-0', 'acs:InformResponse:1-0']);
     expect(events.some((e) => e.kind === 'message' && e.name === 'Finished' && e.decrypted)).toBe(true);
   });
+  it('malformed SOAP gets an HTTP 400 or a CWMP fault, never a crash, and the ACS keeps answering', async () => {
+    const curl = (body: string) =>
+      promisify(execFile)(
+        'curl',
+        ['-sS', '--cacert', acs.files.ca, '--cert', acs.files.cpeCert, '--key', acs.files.cpeKey, '--resolve', `acs.lab.test:${acs.port}:127.0.0.1`, '-H', 'Content-Type: text/xml', '--data-binary', body, '-w', '\n%{http_code}', `https://acs.lab.test:${acs.port}/`],
+        { encoding: 'utf8', timeout: 20_000 },
+      ).then((r) => r.stdout.trim().split('\n').at(-1));
+    for (const bad of ['<not-xml', '<a>no envelope</a>', '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><Nonsense/></soap:Body></soap:Envelope>']) {
+      const status = await curl(bad);
+      expect(['400', '500']).toContain(status);
+    }
+    // still alive: a well-formed Inform (written by the first test) gets its 200 on a fresh connection
+    expect(await curl(`@${join(dir, 'inform.xml')}`)).toBe('200');
+    await new Promise((res) => setTimeout(res, 200));
+    expect(events.some((e) => e.kind === 'error' && /not a CWMP envelope|not HTTP/.test(e.message))).toBe(true);
+  });
 });
 
 describe('lab cpe against lab acs: both standalone ends, each through its own wiretap', () => {

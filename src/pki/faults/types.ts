@@ -31,6 +31,8 @@ export interface TlsOverride {
   sendCertificate?: boolean;
   /** false: this side does not verify its peer (Node rejectUnauthorized: false; openssl without -verify_return_error). */
   verifyPeer?: boolean;
+  /** ACS only — false: no CertificateRequest (a server-auth-only session). */
+  requestCertificate?: boolean;
 }
 
 /** One side's credentials and trust, PEM. */

@@ -105,7 +105,8 @@ export class NodeEndpointPair implements EndpointPair {
     });
     const acs = (this.acs = tls.createServer({
       ...applyOverride(settings.server, material.acs, material.tls.acs),
-      requestCert: true,
+      // Mutual TLS unless the scenario is server-auth-only (then the ACS asks for HTTP Basic credentials).
+      requestCert: material.tls.acs.requestCertificate !== false,
     }));
     const watched = new WeakSet<tls.TLSSocket>();
     acs.on('keylog', (line: Buffer, sock: tls.TLSSocket) => {

@@ -28,6 +28,8 @@ export const TlsOverrideSchema = z.object({
   ciphersuites: z.string().optional(),
   sendCertificate: z.boolean().optional(),
   verifyPeer: z.boolean().optional(),
+  /** ACS only — false: a server-auth-only session (no CertificateRequest; TR-069 Amd 6 §3.4.4 HTTP Basic instead). */
+  requestCertificate: z.boolean().optional(),
 });
 export const AttackerSchema = z.object({ chain: z.array(z.string()), key: z.string() });
 
