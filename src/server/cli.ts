@@ -40,7 +40,8 @@ Options:
   -V, --verbose     print every message's field tree
   --deadline MS     end the session after MS milliseconds whatever happens (default 10000)
   --fault ID        inject a certificate/TLS fault (repeatable; see "faults")
-  --cwmp            after the handshake, a CWMP session (Inform, the ACS's RPCs, 204) instead of one placeholder POST
+  --cwmp            after the handshake, a CWMP session: Inform, the ACS's RPCs, 204 (the default with the node verifier)
+  --no-cwmp         one placeholder HTTP POST and its answer instead
   --rpc SPEC        an RPC of the ACS's script (repeatable; implies --cwmp): gpv:NAME[,NAME] gpn:PATH[:next]
                     spv:NAME[:TYPE]=VALUE[;…] add:PATH del:PATH reboot factoryreset getrpcmethods download:URL
   --connection-request   after the first CWMP session the ACS sends a Connection Request (plain HTTP, Digest);
@@ -78,6 +79,7 @@ function parse(argv: string[]) {
         verifier: { type: 'string' },
         matrix: { type: 'boolean' },
         cwmp: { type: 'boolean' },
+        'no-cwmp': { type: 'boolean' },
         rpc: { type: 'string', multiple: true },
         'connection-request': { type: 'boolean' },
         'server-auth-only': { type: 'boolean' },
@@ -123,7 +125,7 @@ async function session(argv: string[]): Promise<number> {
   }
   let config;
   try {
-    config = resolveConfig({ tls: values.tls, kx: values.kx, cipher: values.cipher, paper: values.paper, deadlineMs, faults: values.fault, verifier: values.verifier, cwmp: values.cwmp, rpcs: values.rpc, connectionRequest: values['connection-request-bad-credentials'] ? 'bad-credentials' : values['connection-request'] ? 'on' : 'off', serverAuthOnly: values['server-auth-only'] });
+    config = resolveConfig({ tls: values.tls, kx: values.kx, cipher: values.cipher, paper: values.paper, deadlineMs, faults: values.fault, verifier: values.verifier, cwmp: values['no-cwmp'] ? false : values.cwmp, rpcs: values.rpc, connectionRequest: values['connection-request-bad-credentials'] ? 'bad-credentials' : values['connection-request'] ? 'on' : 'off', serverAuthOnly: values['server-auth-only'] });
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;

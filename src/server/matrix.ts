@@ -51,7 +51,7 @@ export async function runCell(faults: string | string[], tls: '1.2' | '1.3', ver
   const fault = ids.join('+');
   const config: SessionConfig = resolveConfig({ tls, faults: ids, verifier, deadlineMs: 15_000 });
   const scenario = await scenarioFor(config);
-  const predicted = explain(scenario, { tls, kx: config.kx, verifier }).verdict;
+  const predicted = explain(scenario, { tls, kx: config.kx, verifier, cwmp: config.cwmp }).verdict;
   const t = performance.now();
   const r = await runSession(config, wireScenario(scenario));
   const seen = observedVerdict(r.outcome);

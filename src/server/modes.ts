@@ -85,7 +85,9 @@ export function resolveConfig(req: ModeRequest = {}): SessionConfig {
   if (!['off', 'on', 'bad-credentials'].includes(connectionRequest)) {
     throw new ConfigError('ERR_BAD_CONFIG', 'connectionRequest', `--connection-request takes no value or "bad-credentials", not ${JSON.stringify(connectionRequest)}`);
   }
-  const cwmp = req.cwmp ?? ((req.rpcs !== undefined && req.rpcs.length > 0) || connectionRequest !== 'off');
+  // CWMP runs after the handshake by default (on the Node endpoints; the openssl binary endpoints send
+  // one placeholder POST); `cwmp: false` keeps the single placeholder request/response.
+  const cwmp = req.cwmp ?? (verifier === 'node' || (req.rpcs !== undefined && req.rpcs.length > 0) || connectionRequest !== 'off');
   if (cwmp && verifier === 'openssl') {
     throw new ConfigError('ERR_BAD_CONFIG', 'cwmp', 'the CWMP session runs on the Node endpoints: use --cwmp with --verifier node (the openssl endpoints send the placeholder request)');
   }

@@ -42,6 +42,8 @@ import { ALERTS, alertFor, nodeCodeFor, nodeVerifyError, x509Error, type AlertNa
 export type Side = 'cpe' | 'acs';
 
 export interface ExplainOptions {
+  /** After the handshake a CWMP session runs (on the Node endpoints; the openssl endpoints send one placeholder request). */
+  cwmp?: boolean;
   tls: '1.2' | '1.3';
   kx: 'ecdhe' | 'rsa';
   verifier: Verifier;
@@ -833,6 +835,14 @@ function analyse(scenario: Scenario, opts: ExplainOptions): Analysis {
   return { checks, stages, ignored, notes, version };
 }
 
+/** CN of the certificate the CPE presents (its chain's leaf), or '' without one. */
+function cpeCertificateCn(scenario: Scenario): string {
+  const pem = scenario.cpe.chain[0];
+  if (!pem) return '';
+  const cn = /^CN=(.*)$/m.exec(new X509Certificate(pem).subject);
+  return cn?.[1] ?? '';
+}
+
 /** Predicts what real sessions do with this scenario. Pure: inspects certificates, runs no TLS. */
 export function explain(scenario: Scenario, opts: ExplainOptions): Explanation {
   const { checks, stages, ignored, notes, version } = analyse(scenario, opts);
@@ -856,8 +866,17 @@ export function explain(scenario: Scenario, opts: ExplainOptions): Explanation {
     // verification off still reports what it found (its peer is not verified: not a success).
     const compromised = scenario.attacker !== null;
     const seen = ignored[0] ?? null;
+    // TLS accepts a CPE certificate naming another device; a CWMP ACS compares its CN with the Inform's
+    // DeviceId (TR-069 Amd 6 §3.4.4) and refuses the session with HTTP 403.
+    const refused = opts.cwmp === true && opts.verifier === 'node' && !compromised && !seen && cpeCertificateCn(scenario) !== scenario.expectedCpeId;
+    if (refused) {
+      notes.push({
+        en: `TLS accepts the CPE certificate (CN ${cpeCertificateCn(scenario)}), but the ACS checks it against the Inform's DeviceId ${scenario.expectedCpeId} and refuses the session with HTTP 403: the application-level check TLS cannot make.`,
+        zh: `TLS 接受了 CPE 证书（CN ${cpeCertificateCn(scenario)}），但 ACS 将其与 Inform 中的 DeviceId ${scenario.expectedCpeId} 比对，并以 HTTP 403 拒绝会话：这是 TLS 无法完成的应用层检查。`,
+      });
+    }
     verdict = {
-      ok: !compromised && !seen,
+      ok: !compromised && !seen && !refused,
       compromised,
       abortedBy: null,
       alert: null,
