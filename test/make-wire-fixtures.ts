@@ -14,9 +14,9 @@ const MODES = { 'tls13-aes128gcm': {}, 'tls13-chacha20': { cipher: 'TLS_CHACHA20
 
 const material = await labMaterial();
 for (const [name, req] of Object.entries(MODES)) {
-  const r = await runSession(resolveConfig(req), material);
+  const r = await runSession(resolveConfig({ ...req, cwmp: false }), material); // fixtures: the placeholder exchange
   if (!r.outcome.ok) throw new Error(`${name}: ${r.outcome.summary}`);
-  const chunks = r.wire.events.flatMap((e) => (e.kind === 'data' ? [{ from: e.from, t: (e.tUs - r.wire.startEpochUs) / 1000, hex: toHex(e.bytes) }] : []));
+  const chunks = r.wire.connections[0]!.events.flatMap((e) => (e.kind === 'data' ? [{ from: e.from, t: (e.tUs - r.wire.startEpochUs) / 1000, hex: toHex(e.bytes) }] : []));
   const file = join(import.meta.dirname, 'fixtures', `wire-${name}.json`);
   writeFileSync(file, JSON.stringify({ mode: name, note: 'recorded by test/make-wire-fixtures.ts from a live session', keyLog: r.keyLog, chunks }, null, 1) + '\n');
   console.log(`wrote ${file}: ${chunks.length} chunks`);

@@ -2,7 +2,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { LabEvent } from '../protocol/events.ts';
-import { writePcapng } from '../protocol/pcapng.ts';
 import { FaultError, listFaults, scenarioFor, wireScenario } from './faults.ts';
 import { closeLabKeyPool, labMaterial } from './material.ts';
 import { opensslAvailable } from './wire/openssl-endpoints.ts';
@@ -11,7 +10,7 @@ import { TextPrinter } from './printer.ts';
 import { startStandaloneAcs } from './standalone-acs.ts';
 import { runStandaloneCpe } from './standalone-cpe.ts';
 import { closeSharedWireHost } from './wire/host.ts';
-import { runSession, type SessionResult } from './session.ts';
+import { runSession, sessionPcapng, type SessionResult } from './session.ts';
 
 const USAGE = `Handshake Lab — real mutual-TLS between a TR-069 ACS and a CPE, seen byte by byte.
 
@@ -102,17 +101,7 @@ function parse(argv: string[]) {
 
 function writeArtifacts(r: SessionResult, pcap: string | undefined, keylog: string | undefined): void {
   if (keylog) writeFileSync(keylog, r.keyLog);
-  if (pcap) {
-    const ep = r.wire.endpoints;
-    const bytes = writePcapng({
-      connections: ep
-        ? [{ client: { ip: ep.client.address, port: ep.client.port }, server: { ip: ep.server.address, port: ep.server.port }, events: r.wire.events }]
-        : [],
-      keyLog: r.keyLog,
-      comment: 'Handshake Lab session: frames synthesized from the byte streams the relay forwarded',
-    });
-    writeFileSync(pcap, bytes);
-  }
+  if (pcap) writeFileSync(pcap, sessionPcapng(r));
 }
 
 async function session(argv: string[]): Promise<number> {

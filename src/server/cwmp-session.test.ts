@@ -1,16 +1,19 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabEvent } from '../protocol/events.ts';
 import { haveXmllint, validateEnvelopes } from '../../test/cwmp-xsd.ts';
+import { requireTool } from '../../test/tools.ts';
 import { scenarioFor, wireScenario } from './faults.ts';
 import { closeLabKeyPool, labMaterial } from './material.ts';
 import { ConfigError, resolveConfig } from './modes.ts';
-import { runSession, type SessionMaterial } from './session.ts';
+import { runSession, sessionPcapng, type SessionMaterial } from './session.ts';
 import { closeSharedWireHost } from './wire/host.ts';
 
 const hasXmllint = haveXmllint('CWMP envelope schema validation of live sessions');
+const hasTshark = requireTool('tshark', 'tshark', 'tshark reading the Connection Request from the pcapng', ['-v']);
 
 let material: SessionMaterial;
 beforeAll(async () => {
@@ -116,6 +119,17 @@ describe('Connection Request (TR-069 §3.2.2): plain HTTP with Digest, then the 
     // the script runs in the session the Connection Request started
     const gpv = r.events.find((e) => e.kind === 'cwmp' && e.rpc === 'GetParameterValues');
     expect(gpv?.kind === 'cwmp' && gpv.conn).toBe(informs[1]!.conn);
+    // the pcapng holds every connection: the plain Connection Request too, readable by tshark
+    expect(r.wire.connections.length).toBeGreaterThanOrEqual(4);
+    if (hasTshark) {
+      const file = join(mkdtempSync(join(tmpdir(), 'hl-cr-')), 'cr.pcapng');
+      writeFileSync(file, sessionPcapng(r));
+      const cr = r.wire.connections.find((c) => r.events.some((e) => e.kind === 'http' && e.plain && e.conn === c.conn))!;
+      const out = execFileSync('tshark', ['-r', file, '-d', `tcp.port==${cr.server.port},http`, '-Y', 'http', '-T', 'fields', '-e', 'http.request.method', '-e', 'http.response.code', '-e', 'http.authorization'], { encoding: 'utf8' });
+      expect(out).toMatch(/GET\t\t\n/);
+      expect(out).toMatch(/\t401\t/);
+      expect(out).toMatch(/GET\t\tDigest username="acs"/);
+    }
   });
 
   it('wrong Digest credentials: the CPE answers 401 twice, no callback, and the outcome says why', async () => {

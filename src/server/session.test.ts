@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabEvent, type MessageEvent } from '../protocol/events.ts';
-import { writePcapng } from '../protocol/pcapng.ts';
 import { createLabCa, issueSessionCerts } from '../pki/index.ts';
 import { requireTool } from '../../test/tools.ts';
 import { closeLabKeyPool, labKeyPool, labMaterial } from './material.ts';
 import { resolveConfig, type ModeRequest } from './modes.ts';
-import { runSession, type SessionMaterial, type SessionResult } from './session.ts';
+import { runSession, sessionPcapng, type SessionMaterial, type SessionResult } from './session.ts';
 import { closeSharedWireHost, InProcessWireHost } from './wire/host.ts';
 
 const hasTshark = requireTool('tshark', 'tshark', 'tshark cross-checks of the session pcapng', ['-v']);
@@ -126,14 +125,8 @@ describe.each(MODES)('live mutual-TLS session: $name', ({ name, req }) => {
   it.runIf(hasTshark)('tshark reads our pcapng the same way, decrypted, with no warnings', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hl-pcap-'));
     const file = join(dir, `${name}.pcapng`);
-    const ep = r.wire.endpoints!;
-    writeFileSync(
-      file,
-      writePcapng({
-        connections: [{ client: { ip: ep.client.address, port: ep.client.port }, server: { ip: ep.server.address, port: ep.server.port }, events: r.wire.events }],
-        keyLog: r.keyLog,
-      }),
-    );
+    const ep = r.wire.connections[0]!;
+    writeFileSync(file, sessionPcapng(r));
     const serverPort = ep.server.port;
     // tshark needs to know the port is TLS (it is not 443): decode as TLS.
     const out = execFileSync('tshark', ['-r', file, '-d', `tcp.port==${serverPort},tls`, '-T', 'fields', '-E', 'separator=;', '-e', 'tcp.srcport', '-e', 'tls.handshake.type', '-e', 'tls.record.content_type', '-e', 'tls.alert_message.desc'], {

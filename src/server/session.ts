@@ -7,6 +7,7 @@ import { enumName } from '../protocol/tls/enums.ts';
 import { KeyLogStore, parseKeyLogLine } from '../protocol/tls/keylog.ts';
 import { CIPHER_SUITE, NAMED_GROUP, SIGNATURE_SCHEME } from '../protocol/tls/registry.ts';
 import { AppLayer } from '../cwmp/app-layer.ts';
+import { writePcapng } from '../protocol/pcapng.ts';
 import { nodeCrypto } from './crypto-node.ts';
 import type { Direction } from './relay.ts';
 import { sharedWireHost } from './wire/host.ts';
@@ -17,11 +18,15 @@ export type { SessionMaterial, SideMaterial } from './wire/protocol.ts';
 /** The lab CPE's identity (TR-069 Amd 6 §3.4.4 OUI-SerialNumber), as its certificate says. */
 const DEFAULT_CPE_ID = '00D09E-HL0001';
 
-/** A TCP-level record of the session for the pcapng writer: what crossed the relay, with wall-clock µs. */
+/** A TCP-level record of every connection the relay forwarded, for the pcapng writer (wall-clock µs). */
 export interface WireLog {
   startEpochUs: number;
-  endpoints?: { client: net.AddressInfo; server: net.AddressInfo };
-  events: ({ kind: 'open'; tUs: number } | { kind: 'data'; tUs: number; from: Direction; bytes: Uint8Array } | { kind: 'fin' | 'rst'; tUs: number; from: Direction })[];
+  connections: {
+    conn: number;
+    client: net.AddressInfo;
+    server: net.AddressInfo;
+    events: ({ kind: 'open'; tUs: number } | { kind: 'data'; tUs: number; from: Direction; bytes: Uint8Array } | { kind: 'fin' | 'rst'; tUs: number; from: Direction })[];
+  }[];
 }
 
 export interface SessionResult {
@@ -75,7 +80,8 @@ export async function runSession(
     onEvent(e);
   });
   const keys = new KeyLogStore();
-  const wire: WireLog = { startEpochUs, events: [] };
+  const wire: WireLog = { startEpochUs, connections: [] };
+  const logOf = (conn: number) => wire.connections.find((c) => c.conn === conn);
 
   // What the wire showed, for the outcome.
   const alerts: OutcomeEvent['alerts'] = [];
@@ -205,17 +211,14 @@ export async function runSession(
         httpStatus = r.status;
         return;
       case 'open':
-        if (r.conn === 0) {
-          wire.endpoints = { client: r.client, server: r.server };
-          wire.events.push({ kind: 'open', tUs: r.tUs });
-        }
+        wire.connections.push({ conn: r.conn, client: r.client, server: r.server, events: [{ kind: 'open', tUs: r.tUs }] });
         roleOf.set(r.conn, r.roles);
         connection(r.conn, r.tls);
         if (r.roles.server === 'acs') acsConnected = true;
         stream.push({ kind: 'tcp', conn: r.conn, action: 'open', from: rolesOf(r.conn).client }, tOf(r.tUs));
         return;
       case 'data': {
-        if (r.conn === 0) wire.events.push({ kind: 'data', tUs: r.tUs, from: r.from, bytes: r.bytes });
+        logOf(r.conn)?.events.push({ kind: 'data', tUs: r.tUs, from: r.from, bytes: r.bytes });
         const c = connection(r.conn);
         if (c.analyzer) c.analyzer.feed(r.from, r.bytes, tOf(r.tUs));
         else {
@@ -225,17 +228,13 @@ export async function runSession(
         return;
       }
       case 'fin':
-        if (r.conn === 0) {
-          wire.events.push({ kind: 'fin', tUs: r.tUs, from: r.from });
-          firstClose ??= rolesOf(0)[r.from];
-        }
+        logOf(r.conn)?.events.push({ kind: 'fin', tUs: r.tUs, from: r.from });
+        if (r.conn === 0) firstClose ??= rolesOf(0)[r.from];
         stream.push({ kind: 'tcp', conn: r.conn, action: 'half-close', from: rolesOf(r.conn)[r.from] }, tOf(r.tUs));
         return;
       case 'rst':
-        if (r.conn === 0) {
-          wire.events.push({ kind: 'rst', tUs: r.tUs, from: r.from });
-          firstClose ??= rolesOf(0)[r.from];
-        }
+        logOf(r.conn)?.events.push({ kind: 'rst', tUs: r.tUs, from: r.from });
+        if (r.conn === 0) firstClose ??= rolesOf(0)[r.from];
         stream.push({ kind: 'tcp', conn: r.conn, action: 'reset', from: rolesOf(r.conn)[r.from] }, tOf(r.tUs));
         return;
       case 'relay-closed':
@@ -266,6 +265,15 @@ export async function runSession(
   const ev = stream.push(outcome, tEnd) as OutcomeEvent;
   stream.close(); // the outcome is the last event
   return { outcome: ev, events, keyLog: keys.toText(), wire };
+}
+
+/** The session as a pcapng file: every connection (TLS and the plain Connection Request), the key log in a Decryption Secrets Block. */
+export function sessionPcapng(r: SessionResult, comment = 'Handshake Lab session: frames synthesized from the byte streams the relay forwarded'): Uint8Array {
+  return writePcapng({
+    connections: r.wire.connections.map((c) => ({ client: { ip: c.client.address, port: c.client.port }, server: { ip: c.server.address, port: c.server.port }, events: c.events })),
+    keyLog: r.keyLog,
+    comment,
+  });
 }
 
 /** The endpoints could not be set up (e.g. a private key that does not match its certificate). */
