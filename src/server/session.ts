@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
-import type { LabEvent, OutcomeEvent, Party, SessionConfig, Side, VerifyError } from '../protocol/events.ts';
-import { EventStream, FlightCounter, messageEventBody, ROLE, type Roles } from '../protocol/session-events.ts';
-import { TlsConnectionAnalyzer, type AnalyzedMessage } from '../protocol/tls/connection.ts';
+import type { LabEvent, OutcomeEvent, Party, SessionConfig, VerifyError } from '../protocol/events.ts';
+import { EventStream, ROLE, type Roles } from '../protocol/session-events.ts';
+import type { AnalyzedMessage } from '../protocol/tls/connection.ts';
 import { enumName } from '../protocol/tls/enums.ts';
-import { KeyLogStore, parseKeyLogLine } from '../protocol/tls/keylog.ts';
+import { KeyLogStore } from '../protocol/tls/keylog.ts';
 import { CIPHER_SUITE, NAMED_GROUP, SIGNATURE_SCHEME } from '../protocol/tls/registry.ts';
-import { AppLayer } from '../cwmp/app-layer.ts';
 import { writePcapng } from '../protocol/pcapng.ts';
-import { nodeCrypto } from './crypto-node.ts';
+import { connectionPipeline, endpointEvent, type ConnectionPipeline } from './pipeline.ts';
 import type { Direction } from './relay.ts';
 import { sharedWireHost } from './wire/host.ts';
 import { nowUs, type SessionMaterial, type WireHost, type WireReport, type WireScenario } from './wire/protocol.ts';
@@ -93,32 +92,16 @@ export async function runSession(
   // plain-HTTP connection ACS → CPE.
   const roleOf = new Map<number, Roles>();
   const rolesOf = (conn: number): Roles => roleOf.get(conn) ?? ROLE;
-  const conns = new Map<number, { analyzer: TlsConnectionAnalyzer | null; app: AppLayer; open: boolean }>();
-  let tApp = 0;
+  const conns = new Map<number, ConnectionPipeline & { open: boolean }>();
   const connection = (conn: number, tls = true) => {
     let c = conns.get(conn);
     if (c) return c;
     const roles = rolesOf(conn);
-    const flights = new FlightCounter();
-    // HTTP and CWMP above TLS: from the application data the relay decrypted, never from the endpoints.
-    const app = new AppLayer(conn, roles, (e) => stream.push(e, tApp), !tls);
-    const analyzer = !tls
-      ? null
-      : new TlsConnectionAnalyzer(nodeCrypto, keys, {
-          message(m) {
-            if (conn === 0) messages.push(m);
-            if (m.alert) alerts.push({ from: roles[m.from], alert: m.alert, encrypted: m.encrypted, conn });
-            stream.push(messageEventBody(m, conn, flights.next(roles[m.from]), roles), m.t);
-            if (m.name === 'ApplicationData' && m.decrypted) {
-              tApp = m.t;
-              app.data(m.from, m.bytes);
-            }
-          },
-          error(e) {
-            stream.push({ kind: 'error', from: roles[e.from], code: e.code, message: e.message }, e.t);
-          },
-        });
-    conns.set(conn, (c = { analyzer, app, open: true }));
+    const pipeline = connectionPipeline(conn, roles, tls, keys, stream, (m) => {
+      if (conn === 0) messages.push(m);
+      if (m.alert) alerts.push({ from: roles[m.from], alert: m.alert, encrypted: m.encrypted, conn });
+    });
+    conns.set(conn, (c = Object.assign(pipeline, { open: true })));
     return c;
   };
 
@@ -172,41 +155,29 @@ export async function runSession(
         failure = r.message;
         resolveDone();
         return;
-      case 'keylog': {
-        let entry;
-        try {
-          entry = parseKeyLogLine(r.line);
-        } catch (e) {
-          stream.push({ kind: 'error', from: r.side, code: 'ERR_BAD_KEYLOG', message: (e as Error).message }, tOf(r.tUs));
-          return;
-        }
-        if (entry && keys.add(entry)) {
-          stream.push({ kind: 'secret', label: entry.label, clientRandom: entry.clientRandom, from: r.side, line: entry.line }, tOf(r.tUs));
-          for (const c of conns.values()) c.analyzer?.secretsChanged();
-        }
-        return;
-      }
+      case 'keylog':
       case 'secure':
-        Object.assign(sides[r.side], { secure: true, verifiedPeer: r.authorized && sides[r.side].verifyError === null, authorizationError: r.authorizationError });
-        stream.push({ kind: 'endpoint', side: r.side, what: 'secure', authorized: r.authorized, authorizationError: r.authorizationError, protocol: r.protocol, cipher: r.cipher }, tOf(r.tUs));
-        return;
-      case 'verify': {
-        const verifyError = { name: r.name, code: r.code, depth: r.depth, text: r.text };
-        sides[r.side].verifyError ??= verifyError;
-        sides[r.side].verifiedPeer = false;
-        stream.push({ kind: 'endpoint', side: r.side, what: 'verify', verifyError }, tOf(r.tUs));
+      case 'verify':
+      case 'error':
+      case 'closed': {
+        // This side's state, for the outcome; then the event.
+        if (r.type === 'closed') {
+          if (sides[r.side].closed) return;
+          sides[r.side].closed = true;
+        } else if (r.type === 'secure') {
+          Object.assign(sides[r.side], { secure: true, verifiedPeer: r.authorized && sides[r.side].verifyError === null, authorizationError: r.authorizationError });
+        } else if (r.type === 'verify') {
+          sides[r.side].verifyError ??= { name: r.name, code: r.code, depth: r.depth, text: r.text };
+          sides[r.side].verifiedPeer = false;
+        } else if (r.type === 'error') {
+          sides[r.side].error ??= { code: r.code, message: r.message };
+        }
+        const { body, newSecret } = endpointEvent(r, keys);
+        if (body) stream.push(body, tOf(r.tUs));
+        if (newSecret) for (const c of conns.values()) c.analyzer?.secretsChanged();
+        if (r.type === 'closed') maybeDone();
         return;
       }
-      case 'error':
-        sides[r.side].error ??= { code: r.code, message: r.message };
-        stream.push({ kind: 'endpoint', side: r.side, what: 'error', code: r.code, message: r.message }, tOf(r.tUs));
-        return;
-      case 'closed':
-        if (sides[r.side].closed) return;
-        sides[r.side].closed = true;
-        stream.push({ kind: 'endpoint', side: r.side, what: 'closed' }, tOf(r.tUs));
-        maybeDone();
-        return;
       case 'http':
         httpStatus = r.status;
         return;
@@ -217,16 +188,10 @@ export async function runSession(
         if (r.roles.server === 'acs') acsConnected = true;
         stream.push({ kind: 'tcp', conn: r.conn, action: 'open', from: rolesOf(r.conn).client }, tOf(r.tUs));
         return;
-      case 'data': {
+      case 'data':
         logOf(r.conn)?.events.push({ kind: 'data', tUs: r.tUs, from: r.from, bytes: r.bytes });
-        const c = connection(r.conn);
-        if (c.analyzer) c.analyzer.feed(r.from, r.bytes, tOf(r.tUs));
-        else {
-          tApp = tOf(r.tUs);
-          c.app.data(r.from, r.bytes); // plain HTTP: no TLS below
-        }
+        connection(r.conn).feed(r.from, r.bytes, tOf(r.tUs));
         return;
-      }
       case 'fin':
         logOf(r.conn)?.events.push({ kind: 'fin', tUs: r.tUs, from: r.from });
         if (r.conn === 0) firstClose ??= rolesOf(0)[r.from];
@@ -257,10 +222,7 @@ export async function runSession(
 
   const tEnd = tOf(nowUs());
   announce(0, 0); // a session that timed out before its endpoints listened still opens with its configuration
-  for (const c of conns.values()) {
-    c.analyzer?.finish(tEnd);
-    c.app.finish();
-  }
+  for (const c of conns.values()) c.finish(tEnd);
   const outcome = decideOutcome({ config, sides, alerts, messages, firstClose, applicationData: httpStatus !== null && httpStatus >= 200 && httpStatus < 300, timedOut, durationMs: tEnd, attacker: scenario.attacker !== null, connected: conns.size > 0, httpStatus });
   const ev = stream.push(outcome, tEnd) as OutcomeEvent;
   stream.close(); // the outcome is the last event

@@ -1,12 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppLayer } from '../cwmp/app-layer.ts';
 import { acsSpec, cpeSpec, issueCert, sharedLabCa, type IssuedCert } from '../pki/index.ts';
 import type { LabEvent, SessionConfig } from '../protocol/events.ts';
-import { EventStream, FlightCounter, messageEventBody, ROLE } from '../protocol/session-events.ts';
-import { TlsConnectionAnalyzer } from '../protocol/tls/connection.ts';
-import { KeyLogStore, parseKeyLogLine } from '../protocol/tls/keylog.ts';
-import { nodeCrypto } from './crypto-node.ts';
+import { EventStream, ROLE } from '../protocol/session-events.ts';
+import { KeyLogStore } from '../protocol/tls/keylog.ts';
+import { connectionPipeline, endpointEvent, type ConnectionPipeline } from './pipeline.ts';
 import { labKeyPool } from './material.ts';
 import { resolveConfig } from './modes.ts';
 import { WiretapRelay } from './relay.ts';
@@ -52,21 +50,11 @@ export async function startStandaloneAcs(o: StandaloneAcsOptions): Promise<Stand
   const tOf = (us: number) => Math.max(0, (us - t0) / 1000);
   const stream = new EventStream(o.onEvent);
   const keys = new KeyLogStore();
-  const conns = new Map<number, { analyzer: TlsConnectionAnalyzer; app: AppLayer }>();
+  const conns = new Map<number, ConnectionPipeline>();
   const report = (r: WireReport) => {
-    if (r.type === 'keylog') {
-      const entry = parseKeyLogLine(r.line);
-      if (entry && keys.add(entry)) {
-        stream.push({ kind: 'secret', label: entry.label, clientRandom: entry.clientRandom, from: r.side, line: entry.line }, tOf(r.tUs));
-        for (const c of conns.values()) c.analyzer.secretsChanged();
-      }
-    } else if (r.type === 'secure') {
-      stream.push({ kind: 'endpoint', side: r.side, what: 'secure', authorized: r.authorized, authorizationError: r.authorizationError, protocol: r.protocol, cipher: r.cipher }, tOf(r.tUs));
-    } else if (r.type === 'verify') {
-      stream.push({ kind: 'endpoint', side: r.side, what: 'verify', verifyError: { name: r.name, code: r.code, depth: r.depth, text: r.text } }, tOf(r.tUs));
-    } else if (r.type === 'error') {
-      stream.push({ kind: 'endpoint', side: r.side, what: 'error', code: r.code, message: r.message }, tOf(r.tUs));
-    }
+    const { body, newSecret } = endpointEvent(r, keys);
+    if (body && r.type !== 'closed') stream.push(body, 'tUs' in r ? tOf(r.tUs) : 0);
+    if (newSecret) for (const c of conns.values()) c.analyzer?.secretsChanged();
   };
   // The lab's ACS endpoint (Node tls, requestCert, the lab CA as its only trust anchor, CWMP engine).
   const endpoints = new NodeEndpointPair(
@@ -82,30 +70,15 @@ export async function startStandaloneAcs(o: StandaloneAcsOptions): Promise<Stand
     report,
   );
   const acsPort = await endpoints.listen();
-  let tApp = 0;
   const relay = new WiretapRelay(
     { host: '127.0.0.1', port: acsPort },
     {
       open(conn, t) {
-        const flights = new FlightCounter();
-        const app = new AppLayer(conn, ROLE, (e) => stream.push(e, tApp));
-        const analyzer = new TlsConnectionAnalyzer(nodeCrypto, keys, {
-          message(msg) {
-            stream.push(messageEventBody(msg, conn, flights.next(ROLE[msg.from]), ROLE), msg.t);
-            if (msg.name === 'ApplicationData' && msg.decrypted) {
-              tApp = msg.t;
-              app.data(msg.from, msg.bytes);
-            }
-          },
-          error(e) {
-            stream.push({ kind: 'error', from: ROLE[e.from], code: e.code, message: e.message }, e.t);
-          },
-        });
-        conns.set(conn, { analyzer, app });
+        conns.set(conn, connectionPipeline(conn, ROLE, true, keys, stream));
         stream.push({ kind: 'tcp', conn, action: 'open', from: 'cpe' }, tOf(t * 1000));
       },
       data(conn, from, bytes, t) {
-        conns.get(conn)?.analyzer.feed(from, bytes.slice(), tOf(t * 1000));
+        conns.get(conn)?.feed(from, bytes.slice(), tOf(t * 1000));
       },
       end(conn, from, t) {
         stream.push({ kind: 'tcp', conn, action: 'half-close', from: ROLE[from] }, tOf(t * 1000));
@@ -114,9 +87,7 @@ export async function startStandaloneAcs(o: StandaloneAcsOptions): Promise<Stand
         stream.push({ kind: 'tcp', conn, action: 'reset', from: ROLE[from] }, tOf(t * 1000));
       },
       close(conn, t) {
-        const c = conns.get(conn);
-        c?.analyzer.finish(tOf(t * 1000));
-        c?.app.finish();
+        conns.get(conn)?.finish(tOf(t * 1000));
         conns.delete(conn);
         stream.push({ kind: 'tcp', conn, action: 'close', from: null }, tOf(t * 1000));
       },

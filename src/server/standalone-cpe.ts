@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { AppLayer } from '../cwmp/app-layer.ts';
 import { cpeSpec, issueCert, sharedLabCa } from '../pki/index.ts';
 import type { LabEvent, SessionConfig } from '../protocol/events.ts';
-import { EventStream, FlightCounter, messageEventBody, ROLE } from '../protocol/session-events.ts';
-import { TlsConnectionAnalyzer } from '../protocol/tls/connection.ts';
-import { KeyLogStore, parseKeyLogLine } from '../protocol/tls/keylog.ts';
-import { nodeCrypto } from './crypto-node.ts';
+import { EventStream, ROLE } from '../protocol/session-events.ts';
+import { KeyLogStore } from '../protocol/tls/keylog.ts';
+import { connectionPipeline, endpointEvent, type ConnectionPipeline } from './pipeline.ts';
 import { labKeyPool } from './material.ts';
 import { resolveConfig } from './modes.ts';
 import { WiretapRelay } from './relay.ts';
@@ -68,29 +66,15 @@ export async function runStandaloneCpe(o: StandaloneCpeOptions): Promise<{ ok: b
   let verified: boolean | null = null;
   let finish!: () => void;
   const finished = new Promise<void>((r) => (finish = r));
-  let analyzer: TlsConnectionAnalyzer | undefined;
-  let app: AppLayer | undefined;
-  let tApp = 0;
+  let pipeline: ConnectionPipeline | undefined;
   const report = (r: WireReport) => {
-    if (r.type === 'keylog') {
-      const entry = parseKeyLogLine(r.line);
-      if (entry && keys.add(entry)) {
-        stream.push({ kind: 'secret', label: entry.label, clientRandom: entry.clientRandom, from: r.side, line: entry.line }, tOf(r.tUs));
-        analyzer?.secretsChanged();
-      }
-    } else if (r.type === 'secure') {
-      verified = r.authorized;
-      stream.push({ kind: 'endpoint', side: r.side, what: 'secure', authorized: r.authorized, authorizationError: r.authorizationError, protocol: r.protocol, cipher: r.cipher }, tOf(r.tUs));
-    } else if (r.type === 'verify') {
-      verified = false;
-      stream.push({ kind: 'endpoint', side: r.side, what: 'verify', verifyError: { name: r.name, code: r.code, depth: r.depth, text: r.text } }, tOf(r.tUs));
-    } else if (r.type === 'error') {
-      stream.push({ kind: 'endpoint', side: r.side, what: 'error', code: r.code, message: r.message }, tOf(r.tUs));
-    } else if (r.type === 'http') {
-      status = r.status;
-    } else if (r.type === 'closed' && r.side === 'cpe') {
-      finish();
-    }
+    if (r.type === 'secure') verified = r.authorized;
+    else if (r.type === 'verify') verified = false;
+    else if (r.type === 'http') status = r.status;
+    else if (r.type === 'closed' && r.side === 'cpe') finish();
+    const { body, newSecret } = endpointEvent(r, keys);
+    if (body && r.type !== 'closed') stream.push(body, 'tUs' in r ? tOf(r.tUs) : 0);
+    if (newSecret) pipeline?.analyzer?.secretsChanged();
   };
   const endpoints = new NodeEndpointPair(
     config,
@@ -101,25 +85,11 @@ export async function runStandaloneCpe(o: StandaloneCpeOptions): Promise<{ ok: b
     { host: isIP(host) ? host : host === 'localhost' ? '127.0.0.1' : host, port },
     {
       open(conn, t) {
-        const flights = new FlightCounter();
-        app = new AppLayer(conn, ROLE, (e) => stream.push(e, tApp));
-        const a = app;
-        analyzer = new TlsConnectionAnalyzer(nodeCrypto, keys, {
-          message(msg) {
-            stream.push(messageEventBody(msg, conn, flights.next(ROLE[msg.from]), ROLE), msg.t);
-            if (msg.name === 'ApplicationData' && msg.decrypted) {
-              tApp = msg.t;
-              a.data(msg.from, msg.bytes);
-            }
-          },
-          error(e) {
-            stream.push({ kind: 'error', from: ROLE[e.from], code: e.code, message: e.message }, e.t);
-          },
-        });
+        pipeline = connectionPipeline(conn, ROLE, true, keys, stream);
         stream.push({ kind: 'tcp', conn, action: 'open', from: 'cpe' }, tOf(t * 1000));
       },
       data(_conn, from, bytes, t) {
-        analyzer?.feed(from, bytes.slice(), tOf(t * 1000));
+        pipeline?.feed(from, bytes.slice(), tOf(t * 1000));
       },
       end(conn, from, t) {
         stream.push({ kind: 'tcp', conn, action: 'half-close', from: ROLE[from] }, tOf(t * 1000));
@@ -140,8 +110,7 @@ export async function runStandaloneCpe(o: StandaloneCpeOptions): Promise<{ ok: b
   clearTimeout(deadline);
   endpoints.destroy();
   await relay.close();
-  analyzer?.finish(tOf(nowUs()));
-  app?.finish();
+  pipeline?.finish(tOf(nowUs()));
   const s = status as number | null;
   return { ok: verified === true && s !== null && s >= 200 && s < 300, status: s };
 }
