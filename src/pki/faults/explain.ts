@@ -782,15 +782,19 @@ function analyse(scenario: Scenario, opts: ExplainOptions): Analysis {
   // 3. The ACS verifies the CPE (not when an attacker terminates the CPE's TLS).
   const acsStages: Stage[] = [];
   const acsVerifies = tlsAcs.verifyPeer !== false && !scenario.attacker;
-  if (!scenario.attacker && !acsVerifies && tlsCpe.sendCertificate !== false) {
-    // Verification off: the client certificate is still verified and the result reported, not acted on.
+  /** The ACS's verification of the CPE's chain (purpose sslclient, CRLs when set): its checks, and its stage if it fails. */
+  const verifyCpeCertificate = () => {
     const acsRaw = simulateVerify({
       side: 'acs', chain: scenario.cpe.chain, trust: scenario.acs.trust, purpose: 'sslclient', host: null,
       ...revocation('acs', scenario.acs), authLevel: level, now,
     });
     const acsChecks = acsRaw.map((r) => toCheck(r, 'acs'));
     checks.push(...acsChecks);
-    const s = verificationStage('acs', acsRaw, acsChecks, opts.verifier, null, undefined);
+    return verificationStage('acs', acsRaw, acsChecks, opts.verifier, null, undefined);
+  };
+  if (!scenario.attacker && !acsVerifies && tlsCpe.sendCertificate !== false) {
+    // Verification off: the client certificate is still verified and the result reported, not acted on.
+    const s = verifyCpeCertificate();
     if (s) {
       ignored.push(s);
       notes.push({
@@ -809,13 +813,7 @@ function analyse(scenario: Scenario, opts: ExplainOptions): Analysis {
       checks.push(c);
       acsStages.push({ decisive: c, abortedBy: 'acs', alert, nodeError: 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE', verifyError: null });
     } else {
-      const acsRaw = simulateVerify({
-        side: 'acs', chain: scenario.cpe.chain, trust: scenario.acs.trust, purpose: 'sslclient', host: null,
-        ...revocation('acs', scenario.acs), authLevel: level, now,
-      });
-      const acsChecks = acsRaw.map((r) => toCheck(r, 'acs'));
-      checks.push(...acsChecks);
-      const s = verificationStage('acs', acsRaw, acsChecks, opts.verifier, null, undefined);
+      const s = verifyCpeCertificate();
       if (s) acsStages.push(s);
     }
   } else if (scenario.attacker) {
