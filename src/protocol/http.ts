@@ -125,22 +125,13 @@ interface Line {
 }
 
 /** The message being parsed (offsets are stream offsets until the message is handed out). */
-interface Building {
+/** A message being parsed: the finished message's fields, plus the parser's own state. */
+interface Building extends Pick<HttpMessage, 'method' | 'target' | 'status' | 'reason' | 'version' | 'headers' | 'trailers' | 'fields' | 'framing' | 'bodyLength'> {
   start: number;
-  method?: string;
-  target?: string;
-  status?: number;
-  reason?: string;
-  version: string;
-  headers: HttpHeader[];
-  trailers: HttpHeader[];
-  fields: Field[];
   /** Bytes of the header section so far (for the limit), later of the trailer section. */
   sectionBytes: number;
   headerEnd: number;
-  framing: HttpFraming;
   body: Uint8Array[];
-  bodyLength: number;
   /** Chunked: the chunk being read and the parts of the chunked-body so far. */
   chunk?: { start: number; children: Field[]; dataStart: number };
   chunkFields: Field[];
