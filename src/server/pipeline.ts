@@ -1,24 +1,20 @@
-import { AppLayer } from '../cwmp/app-layer.ts';
 import type { LabEventBody } from '../protocol/events.ts';
-import { FlightCounter, messageEventBody, type EventStream, type Roles } from '../protocol/session-events.ts';
-import { TlsConnectionAnalyzer, type AnalyzedMessage } from '../protocol/tls/connection.ts';
+import type { EventStream, Roles } from '../protocol/session-events.ts';
+import type { AnalyzedMessage } from '../protocol/tls/connection.ts';
+import type { CryptoProvider } from '../protocol/tls/crypto.ts';
 import { parseKeyLogLine, type KeyLogStore } from '../protocol/tls/keylog.ts';
+import { connectionPipeline as purePipeline, type ConnectionPipeline } from '../capture/pipeline.ts';
 import { nodeCrypto } from './crypto-node.ts';
 import type { WireReport } from './wire/protocol.ts';
 
+export type { ConnectionPipeline };
+
 /**
  * The byte pipeline of one relayed TCP connection: records → decryption → messages → HTTP → CWMP,
- * each step an event on `stream`. Shared by sessions and the standalone ACS and CPE.
+ * each step an event on `stream`. Shared by sessions and the standalone ACS and CPE. The pipeline
+ * itself is pure (src/capture/pipeline.ts, also run by capture import in the browser); here it gets
+ * node:crypto unless another CryptoProvider is given.
  */
-export interface ConnectionPipeline {
-  /** null for a plain (non-TLS) connection such as the Connection Request. */
-  analyzer: TlsConnectionAnalyzer | null;
-  app: AppLayer;
-  /** Bytes as the relay forwarded them; `t` in ms of the stream's clock. */
-  feed(from: 'client' | 'server', bytes: Uint8Array, t: number): void;
-  finish(t: number): void;
-}
-
 export function connectionPipeline(
   conn: number,
   roles: Roles,
@@ -27,41 +23,9 @@ export function connectionPipeline(
   stream: EventStream,
   /** Called for every decoded message before its event (e.g. to collect what the outcome needs). */
   onMessage: (m: AnalyzedMessage) => void = () => {},
+  crypto: CryptoProvider = nodeCrypto,
 ): ConnectionPipeline {
-  let tApp = 0;
-  const flights = new FlightCounter();
-  // HTTP and CWMP above TLS: from the application data the relay decrypted, never from the endpoints.
-  const app = new AppLayer(conn, roles, (e) => stream.push(e, tApp), !tls);
-  const analyzer = !tls
-    ? null
-    : new TlsConnectionAnalyzer(nodeCrypto, keys, {
-        message(m) {
-          onMessage(m);
-          stream.push(messageEventBody(m, conn, flights.next(roles[m.from]), roles), m.t);
-          if (m.name === 'ApplicationData' && m.decrypted) {
-            tApp = m.t;
-            app.data(m.from, m.bytes);
-          }
-        },
-        error(e) {
-          stream.push({ kind: 'error', from: roles[e.from], code: e.code, message: e.message }, e.t);
-        },
-      });
-  return {
-    analyzer,
-    app,
-    feed(from, bytes, t) {
-      if (analyzer) analyzer.feed(from, bytes, t);
-      else {
-        tApp = t;
-        app.data(from, bytes); // plain HTTP: no TLS below
-      }
-    },
-    finish(t) {
-      analyzer?.finish(t);
-      app.finish();
-    },
-  };
+  return purePipeline(conn, roles, tls, keys, stream, onMessage, crypto);
 }
 
 /**
