@@ -25,7 +25,10 @@ Usage:
                         our CPE against an outside ACS, through the wiretap with the CPE's own key log
   npm run lab -- faults [--matrix] [--json]
                         the fault catalog (id, side, title); --matrix runs every fault × TLS 1.2/1.3 × both verifiers
-  npm run lab -- demo        (what npm start runs: a TLS 1.3 session, then the 2014 paper's TLS 1.2 RSA session)
+  npm run lab -- serve [--host 127.0.0.1] [--port 8080]
+                        the web app and live sessions over a WebSocket (what npm start runs, after building
+                        the app); PORT in the environment sets the port too; a non-loopback --host needs a join code
+  npm run lab -- demo        (a TLS 1.3 session, then the 2014 paper's TLS 1.2 RSA session)
   npm run lab -- help
 
 Options:
@@ -83,6 +86,7 @@ function parse(argv: string[]) {
         'connection-request': { type: 'boolean' },
         'server-auth-only': { type: 'boolean' },
         port: { type: 'string' },
+        host: { type: 'string' },
         'cert-dir': { type: 'string' },
         'cpe-id': { type: 'string' },
         acs: { type: 'string' },
@@ -211,6 +215,34 @@ async function standaloneCpe(argv: string[]): Promise<number> {
   return result.ok ? 0 : 1;
 }
 
+async function serve(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const portText = values.port ?? process.env.PORT;
+  const port = portText === undefined ? 8080 : Number(portText);
+  if (!/^\d+$/.test(portText ?? '8080') || port > 65535) throw new UsageError(`--port (or PORT) takes a TCP port number, not ${JSON.stringify(portText)}`);
+  const host = values.host ?? '127.0.0.1';
+  const { startGateway, isLoopbackHost } = await import('./gateway/index.ts');
+  let gw;
+  try {
+    gw = await startGateway({ host, port });
+  } catch (e) {
+    throw new UsageError(`cannot listen on ${host}:${port}: ${(e as Error).message}`);
+  }
+  const err = (s: string) => process.stderr.write(s + '\n');
+  if (!isLoopbackHost(host)) {
+    const { networkInterfaces } = await import('node:os');
+    const lan = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a!.address);
+    err(`WARNING: listening on ${host}: anyone who can reach this machine on port ${gw.port} can load the lab. Sessions need the join code.`);
+    err(`Join code: ${gw.joinCode}`);
+    for (const a of host === '0.0.0.0' ? lan : [host]) err(`  students open http://${a}:${gw.port}/?join=${gw.joinCode}`);
+  }
+  err(`Handshake Lab on ${gw.url} (WebSocket ${gw.wsUrl}, health ${gw.url}healthz). Ctrl-C stops it.`);
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+  await gw.close();
+  return 0;
+}
+
 async function demo(): Promise<number> {
   const out = (s: string) => process.stdout.write(s + '\n');
   const printer = (verbose: boolean) => new TextPrinter(out, { verbose, color: process.stdout.isTTY === true });
@@ -243,6 +275,8 @@ async function main(argv: string[]): Promise<number> {
       return standaloneAcs(rest);
     case 'cpe':
       return standaloneCpe(rest);
+    case 'serve':
+      return serve(rest);
     case 'demo':
       if (rest.length) throw new UsageError(`demo takes no arguments, got ${JSON.stringify(rest[0])}`);
       return demo();

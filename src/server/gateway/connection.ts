@@ -1,0 +1,378 @@
+import { randomBytes } from 'node:crypto';
+import type { RawData, WebSocket } from 'ws';
+import type { ZodError } from 'zod';
+import { FaultError, getFault, mergePatches, type FaultSpec } from '../../pki/faults/index.ts';
+import type { OutcomeEvent, SessionConfig } from '../../protocol/events.ts';
+import { ClientMessageSchema, type ClientMessage, type ServerMessage, type StartConfig, type WsErrorCode } from '../../protocol/ws.ts';
+import { SessionControl } from '../control.ts';
+import { parseRpcSpec } from '../cwmp-script.ts';
+import { scenarioFor, wireScenario } from '../faults.ts';
+import { ConfigError, resolveConfig } from '../modes.ts';
+import { runSession, SessionStartError, sessionPcapng, type RunOptions, type SessionResult } from '../session.ts';
+import { sessionTranscript } from '../transcript.ts';
+import { opensslAvailable } from '../wire/openssl-endpoints.ts';
+import type { WireHost } from '../wire/protocol.ts';
+import { TokenBucket, type GatewayLimits } from './limits.ts';
+
+/** What every connection shares: the limits, the process-wide session count, the catalog. */
+export interface GatewayShared {
+  readonly limits: GatewayLimits;
+  /** Live sessions in the process (started and not yet ended, including those still preparing). */
+  live: number;
+  /** The `catalog` answer, serialised once. */
+  catalogJson(): string;
+  hello(): ServerMessage;
+  wireHost: WireHost | undefined;
+  log(line: string): void;
+  /** Settles when the session has released everything (for close()). */
+  track(p: Promise<unknown>): void;
+}
+
+type EndReason = Extract<ServerMessage, { type: 'ended' }>['reason'];
+
+interface LiveSession {
+  id: string;
+  mode: 'run' | 'step';
+  control: SessionControl;
+  /** `started` was sent (the client knows the id). */
+  announced: boolean;
+}
+
+interface FinishedSession {
+  id: string;
+  /** null: the session failed before it produced anything. */
+  result: SessionResult | null;
+  reason: EndReason;
+}
+
+/** An error answer, thrown inside message handling and turned into one `error` message. */
+class Reply extends Error {
+  constructor(
+    readonly code: WsErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** zod path → "config.faults[1]". */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const p of path) {
+    if (typeof p === 'number') s += `[${p}]`;
+    else s += s ? `.${String(p)}` : String(p);
+  }
+  return s;
+}
+
+/** The first schema problem of a client message, as an error with the offending field. */
+function schemaReply(err: ZodError): Reply {
+  const issue = err.issues[0];
+  if (!issue) return new Reply('bad_message', 'not a message of this protocol');
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    const field = fieldPath([...issue.path, key]);
+    return new Reply('bad_message', `unknown field ${JSON.stringify(field)}`, field);
+  }
+  const field = fieldPath(issue.path);
+  if (issue.code === 'invalid_union' && field === 'type') {
+    return new Reply('bad_message', 'unknown message type: expected one of start, step, play, abort, export, catalog', 'type');
+  }
+  if (field === '') return new Reply('bad_message', `not a message of this protocol: ${issue.message} (expected a JSON object with a "type")`);
+  return new Reply('bad_message', `${field}: ${issue.message}`, field);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function frameBytes(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+function stripCode(message: string): string {
+  return message.replace(/^ERR_[A-Z_]+: /, '');
+}
+
+function endReason(outcome: OutcomeEvent): EndReason {
+  // `stopped` (abort by the user, idle timeout or a closed WebSocket) comes with step mode in the engine.
+  const a = outcome.abort as { kind: string; reason?: string } | null;
+  if (a?.kind === 'stopped') return a.reason === 'idle' ? 'idle' : 'aborted';
+  return 'finished';
+}
+
+/**
+ * One WebSocket client: its messages, its sessions (live and recently finished). Every message gets
+ * its answer or exactly one `error`; nothing a client sends can throw out of here. Validation is
+ * synchronous, so errors come back in the order the messages arrived.
+ */
+export class ClientConnection {
+  private readonly live = new Map<string, LiveSession>();
+  private readonly finished = new Map<string, FinishedSession>();
+  private readonly starts: TokenBucket;
+  private closed = false;
+  /** Answered the last ping (heartbeat). */
+  alive = true;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly shared: GatewayShared,
+  ) {
+    this.starts = new TokenBucket(shared.limits.startsPerMinute, shared.limits.startsPerMinute);
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('close', () => this.onClose());
+    // Protocol violations the ws library itself detects (a frame over the hard cap, a bad opcode):
+    // it closes the connection; the 'close' handler releases everything.
+    ws.on('error', () => {});
+    this.send(shared.hello());
+  }
+
+  get liveSessions(): number {
+    return this.live.size;
+  }
+
+  /** Heartbeat: the client answers with a pong (browsers do it by themselves). */
+  ping(): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
+  }
+
+  /** Ends the connection at once (heartbeat, slow reader, shutdown); its sessions are aborted by onClose. */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  private send(msg: ServerMessage): void {
+    this.sendText(JSON.stringify(msg));
+  }
+
+  private sendText(text: string): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(text);
+    if (this.ws.bufferedAmount > this.shared.limits.maxBufferedBytes) {
+      this.shared.log(`gateway: a client stopped reading (${this.ws.bufferedAmount} bytes waiting); disconnecting it`);
+      this.ws.terminate();
+    }
+  }
+
+  private error(code: WsErrorCode, message: string, extra: { field?: string | undefined; session?: string | undefined; ref?: string | undefined } = {}): void {
+    const msg: ServerMessage = { type: 'error', code, message };
+    if (extra.field !== undefined && extra.field !== '') msg.field = extra.field;
+    if (extra.session !== undefined) msg.session = extra.session;
+    if (extra.ref !== undefined) msg.ref = extra.ref;
+    this.send(msg);
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    let ref: string | undefined;
+    let session: string | undefined;
+    try {
+      const bytes = frameBytes(data);
+      if (bytes.byteLength > this.shared.limits.maxMessageBytes) {
+        throw new Reply('too_large', `the message is ${bytes.byteLength} bytes; the limit is ${this.shared.limits.maxMessageBytes}`);
+      }
+      if (isBinary) throw new Reply('bad_json', 'binary frames are not accepted: send one JSON message per text frame');
+      let raw: unknown;
+      try {
+        raw = JSON.parse(utf8.decode(bytes));
+      } catch (e) {
+        throw new Reply('bad_json', `the message is not JSON (${(e as Error).message})`);
+      }
+      // Echo what identifies the request, when the client gave it, even if the rest is wrong.
+      if (typeof raw === 'object' && raw !== null) {
+        const r = raw as { ref?: unknown; session?: unknown };
+        if (typeof r.ref === 'string' && r.ref.length <= 64) ref = r.ref;
+        if (typeof r.session === 'string' && r.session.length >= 1 && r.session.length <= 64) session = r.session;
+      }
+      const parsed = ClientMessageSchema.safeParse(raw);
+      if (!parsed.success) throw schemaReply(parsed.error);
+      this.handle(parsed.data);
+    } catch (e) {
+      if (e instanceof Reply) {
+        this.error(e.code, e.message, { field: e.field, session, ref });
+      } else {
+        this.shared.log(`gateway: internal error handling a message: ${(e as Error).stack ?? String(e)}`);
+        this.error('internal', `internal error: ${(e as Error).message}`, { session, ref });
+      }
+    }
+  }
+
+  private handle(msg: ClientMessage): void {
+    switch (msg.type) {
+      case 'catalog':
+        this.sendText(this.shared.catalogJson());
+        return;
+      case 'start':
+        this.start(msg.config, msg.ref);
+        return;
+      case 'step': {
+        const s = this.control(msg.session, 'step');
+        if (s.mode !== 'step') throw new Reply('not_stepping', `session ${msg.session} runs in run mode: nothing is held to step through`, 'session');
+        s.control.step(msg.unit);
+        return;
+      }
+      case 'play': {
+        const s = this.control(msg.session, 'play');
+        if (s.mode !== 'step') throw new Reply('not_stepping', `session ${msg.session} runs in run mode already`, 'session');
+        s.control.play();
+        return;
+      }
+      case 'abort':
+        this.control(msg.session, 'abort').control.abort('user');
+        return;
+      case 'export':
+        this.export(msg.session, msg.format);
+        return;
+    }
+  }
+
+  /** A live session of this connection, or the reason there is none. */
+  private control(id: string, what: string): LiveSession {
+    const s = this.live.get(id);
+    if (s?.announced) return s;
+    if (this.finished.has(id)) throw new Reply('session_finished', `session ${id} has ended; ${what} has nothing to act on (export it instead)`, 'session');
+    throw new Reply('unknown_session', `no session ${id} on this connection`, 'session');
+  }
+
+  private export(id: string, format: 'pcapng' | 'keylog' | 'transcript'): void {
+    const f = this.finished.get(id);
+    if (!f) {
+      if (this.live.get(id)?.announced) throw new Reply('not_finished', `session ${id} is still running; export it after its "ended" message`, 'session');
+      throw new Reply('unknown_session', `no session ${id} on this connection (only the last ${this.shared.limits.finishedPerConnection} finished sessions are kept)`, 'session');
+    }
+    if (!f.result) throw new Reply('session_failed', `session ${id} failed before it produced anything to export`, 'session');
+    const base = `handshake-lab-${id}`;
+    switch (format) {
+      case 'pcapng':
+        this.send({ type: 'export', session: id, format, filename: `${base}.pcapng`, base64: Buffer.from(sessionPcapng(f.result)).toString('base64') });
+        return;
+      case 'keylog':
+        this.send({ type: 'export', session: id, format, filename: `${base}.keylog`, text: f.result.keyLog });
+        return;
+      case 'transcript':
+        this.send({ type: 'export', session: id, format, filename: `${base}.transcript.json`, transcript: sessionTranscript(f.result) });
+        return;
+    }
+  }
+
+  private start(req: StartConfig, ref: string | undefined): void {
+    const { mode = 'run', ...rest } = req;
+    // 1. The configuration, then the faults: checked before anything is spent on them.
+    let config: SessionConfig;
+    try {
+      config = resolveConfig(rest);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      let field = `config.${e.field}`;
+      if (e.field === 'rpc') {
+        const i = (rest.rpcs ?? []).findIndex((r) => {
+          try {
+            parseRpcSpec(r);
+            return false;
+          } catch {
+            return true;
+          }
+        });
+        field = i >= 0 ? `config.rpcs[${i}]` : 'config.rpcs';
+      }
+      throw new Reply('bad_config', e.message.replace(/--([a-z-]+)/g, '$1'), field);
+    }
+    if (config.verifier === 'openssl' && !opensslAvailable().ok) {
+      throw new Reply('bad_config', `this server cannot run the openssl verifier: ${opensslAvailable().error}`, 'config.verifier');
+    }
+    const specs: FaultSpec[] = [];
+    const seen = new Set<string>();
+    config.faults.forEach((id, i) => {
+      try {
+        const f = getFault(id);
+        if (!seen.has(id)) specs.push(f);
+        seen.add(id);
+      } catch (e) {
+        if (e instanceof FaultError) throw new Reply('unknown_fault', stripCode(e.message), `config.faults[${i}]`);
+        throw e;
+      }
+    });
+    try {
+      mergePatches(specs);
+    } catch (e) {
+      if (!(e instanceof FaultError)) throw e;
+      const second = e.faultIds[1];
+      const i = second === undefined ? -1 : config.faults.indexOf(second);
+      throw new Reply('fault_conflict', stripCode(e.message), i >= 0 ? `config.faults[${i}]` : 'config.faults');
+    }
+    // 2. The limits.
+    const { limits } = this.shared;
+    if (this.live.size >= limits.sessionsPerConnection) {
+      throw new Reply('busy', `this connection already runs ${this.live.size} sessions (the limit is ${limits.sessionsPerConnection}); wait for one to end or abort one`);
+    }
+    if (this.shared.live >= limits.sessionsTotal) {
+      throw new Reply('busy', `the server runs ${this.shared.live} sessions, its limit; try again in a moment`);
+    }
+    if (!this.starts.take()) {
+      throw new Reply('rate_limited', `too many sessions started: at most ${limits.startsPerMinute} a minute per connection; try again in ${Math.ceil(this.starts.retryAfterMs() / 1000)} s`);
+    }
+    // 3. The session: its slot is taken now, released when runSession has released everything.
+    const id = randomBytes(12).toString('base64url');
+    const s: LiveSession = { id, mode, control: new SessionControl(mode), announced: false };
+    this.live.set(id, s);
+    this.shared.live++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.live.delete(id);
+      this.shared.live--;
+    };
+    const run = this.run(s, config, ref, release)
+      .catch((e: unknown) => this.shared.log(`gateway: session ${id}: ${(e as Error).stack ?? String(e)}`))
+      .finally(release);
+    this.shared.track(run);
+  }
+
+  /** Runs the session; `release` frees its slot (called before `ended`, so the client may start the next one at once). */
+  private async run(s: LiveSession, config: SessionConfig, ref: string | undefined, release: () => void): Promise<void> {
+    let result: SessionResult | null = null;
+    let reason: EndReason = 'finished';
+    try {
+      const scenario = await scenarioFor(config);
+      if (this.closed) return; // the client left while the certificates were being made: never start
+      this.send({ type: 'started', session: s.id, config, mode: s.mode, ...(ref !== undefined ? { ref } : {}) });
+      s.announced = true;
+      const unsubscribe = s.mode === 'step' ? s.control.onHeld((held) => this.send({ type: 'held', session: s.id, pending: held })) : null;
+      const options: RunOptions & { control: SessionControl } = { control: s.control };
+      if (this.shared.wireHost) options.host = this.shared.wireHost;
+      try {
+        result = await runSession(config, wireScenario(scenario), (event) => this.send({ type: 'event', session: s.id, event }), options);
+      } finally {
+        unsubscribe?.();
+      }
+      reason = endReason(result.outcome);
+    } catch (e) {
+      reason = 'failed';
+      const extra = s.announced ? { session: s.id, ref } : { ref };
+      if (e instanceof SessionStartError) this.error('session_failed', e.message, extra);
+      else if (e instanceof FaultError) this.error(e.code === 'ERR_UNKNOWN_FAULT' ? 'unknown_fault' : 'fault_conflict', stripCode(e.message), { ...extra, field: 'config.faults' });
+      else {
+        this.shared.log(`gateway: session ${s.id} failed: ${(e as Error).stack ?? String(e)}`);
+        this.error(s.announced ? 'session_failed' : 'internal', `the session could not run: ${(e as Error).message}`, extra);
+      }
+    }
+    release();
+    if (!s.announced || this.closed) return;
+    this.finished.set(s.id, { id: s.id, result, reason });
+    for (const old of this.finished.keys()) {
+      if (this.finished.size <= this.shared.limits.finishedPerConnection) break;
+      this.finished.delete(old);
+    }
+    this.send({ type: 'ended', session: s.id, reason });
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    // The sessions belong to this WebSocket: they end with it (their slots are released when each has released everything).
+    for (const s of this.live.values()) s.control.abort('disconnected');
+    this.finished.clear();
+  }
+}
