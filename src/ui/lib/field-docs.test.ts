@@ -36,7 +36,7 @@ function fromFixtures(): Decoded[] {
     const opaque: AnalyzedMessage[] = [];
     const b = new TlsConnectionAnalyzer(nodeCrypto, new KeyLogStore(), { message: (m) => opaque.push(m), error: () => {} });
     for (const c of f.chunks) b.feed(c.from, fromHex(c.hex), c.t);
-    b.finish();
+    b.finish(f.chunks.at(-1)?.t ?? 0);
     for (const m of [...msgs, ...opaque]) out.push({ message: m.name, fields: m.fields });
   }
   return out;
