@@ -276,7 +276,9 @@ export class ClientConnection {
         });
         field = i >= 0 ? `config.rpcs[${i}]` : 'config.rpcs';
       }
-      throw new Reply('bad_config', e.message.replace(/--([a-z-]+)/g, '$1'), field);
+      // modes.ts words its messages for the CLI ("--tls 1.2"); a web client sets fields ("tls=1.2").
+      const message = e.message.replace(/--([a-z-]+) (?=[\w.])([\w.-]+)/g, '$1=$2').replace(/--([a-z-]+)/g, '$1');
+      throw new Reply('bad_config', message, field);
     }
     if (config.verifier === 'openssl' && !opensslAvailable().ok) {
       throw new Reply('bad_config', `this server cannot run the openssl verifier: ${opensslAvailable().error}`, 'config.verifier');
