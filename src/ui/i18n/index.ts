@@ -1,5 +1,7 @@
 import { useLab } from '../store.ts';
 import { app } from './app.ts';
+import { ladder } from './ladder.ts';
+import { terminal } from './terminal.ts';
 
 /**
  * Every user-visible string goes through this table: English and 简体中文. Each feature keeps its
@@ -11,7 +13,7 @@ export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['en', 'zh'];
 export type Strings = Record<string, { en: string; zh: string }>;
 
-const TABLE: Strings = { ...app };
+const TABLE: Strings = { ...app, ...ladder, ...terminal };
 
 export function translate(lang: Lang, key: string, params?: Record<string, string | number>): string {
   const entry = TABLE[key];
