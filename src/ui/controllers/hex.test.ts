@@ -131,6 +131,21 @@ describe('HexView', () => {
     expect(container.querySelector('.hexview')).toBeNull();
   });
 
+  it('a narrow pane shows 8 bytes per row, and switching keeps the bytes and the highlight', () => {
+    const v = mount();
+    v.update({ bytes: bytes(40), highlight: { start: 9, end: 11 } });
+    expect(container.querySelectorAll('.hexrow')).toHaveLength(3);
+    v.setBytesPerRow(8);
+    const rows = container.querySelectorAll('.hexrow');
+    expect(rows).toHaveLength(5);
+    expect(rows[1]!.querySelector('.off')!.textContent).toBe('0008');
+    expect([...rows[1]!.querySelectorAll('.hex [data-offset]')].map((s) => Number((s as HTMLElement).dataset.offset))).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(hl()).toEqual([9, 10]);
+    const viewport = container.querySelector<HTMLElement>('.hexview-viewport')!;
+    viewport.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+    expect(container.querySelector('.hex .cursor')!.getAttribute('data-offset')).toBe('17');
+  });
+
   it('offset labels widen past 64 KB', () => {
     expect(offsetLabel(0x10, 100)).toBe('0010');
     expect(offsetLabel(0x10, 0x20000)).toBe('000010');

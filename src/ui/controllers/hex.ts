@@ -22,6 +22,8 @@ export interface HexViewOptions {
   overscan?: number;
   /** Accessible name of the scroll area. */
   label?: string;
+  /** Bytes per row: 16 (default), or 8 in a narrow pane. */
+  bytesPerRow?: 8 | 16;
 }
 
 export interface HexData {
@@ -30,6 +32,8 @@ export interface HexData {
 }
 
 export const BYTES_PER_ROW = 16;
+/** Characters of one row at 16 bytes per row: offset, hex with gaps, ASCII (for width checks). */
+export const ROW_CHARS: Record<8 | 16, number> = { 16: 4 + 2 + 48 + 2 + 16, 8: 4 + 2 + 24 + 2 + 8 };
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 /** Rows drawn when the viewport has no measurable height (jsdom, hidden pane). */
 const FALLBACK_VISIBLE_ROWS = 24;
@@ -50,7 +54,8 @@ export class HexView {
   private readonly viewport: HTMLElement;
   private readonly spacer: HTMLElement;
   private readonly rowsEl: HTMLElement;
-  private readonly opts: Required<Omit<HexViewOptions, 'onHover' | 'onPick'>> & Pick<HexViewOptions, 'onHover' | 'onPick'>;
+  private readonly opts: Required<Omit<HexViewOptions, 'onHover' | 'onPick' | 'bytesPerRow'>> & Pick<HexViewOptions, 'onHover' | 'onPick'>;
+  private bpr: 8 | 16;
   private data: HexData = { bytes: new Uint8Array(0), highlight: null };
   private first = -1;
   private last = -1;
@@ -88,16 +93,16 @@ export class HexView {
         next = cur - 1;
         break;
       case 'ArrowDown':
-        next = cur + BYTES_PER_ROW;
+        next = cur + this.bpr;
         break;
       case 'ArrowUp':
-        next = cur - BYTES_PER_ROW;
+        next = cur - this.bpr;
         break;
       case 'PageDown':
-        next = cur + BYTES_PER_ROW * this.visibleRows();
+        next = cur + this.bpr * this.visibleRows();
         break;
       case 'PageUp':
-        next = cur - BYTES_PER_ROW * this.visibleRows();
+        next = cur - this.bpr * this.visibleRows();
         break;
       case 'Home':
         next = 0;
@@ -130,7 +135,9 @@ export class HexView {
   };
 
   constructor(container: HTMLElement, opts: HexViewOptions = {}) {
-    this.opts = { rowHeight: 20, overscan: 8, label: 'hex', ...opts };
+    const { bytesPerRow, ...rest } = opts;
+    this.opts = { rowHeight: 20, overscan: 8, label: 'hex', ...rest };
+    this.bpr = bytesPerRow ?? BYTES_PER_ROW;
     const doc = container.ownerDocument;
     this.root = doc.createElement('div');
     this.root.className = 'hexview';
@@ -157,7 +164,22 @@ export class HexView {
   }
 
   get rowCount(): number {
-    return Math.ceil(this.data.bytes.length / BYTES_PER_ROW);
+    return Math.ceil(this.data.bytes.length / this.bpr);
+  }
+
+  get bytesPerRow(): 8 | 16 {
+    return this.bpr;
+  }
+
+  /** Switch between 16 and 8 bytes per row (keeps the first visible byte in view). */
+  setBytesPerRow(n: 8 | 16): void {
+    if (n === this.bpr || this.destroyed) return;
+    const firstByte = Math.floor(this.viewport.scrollTop / this.opts.rowHeight) * this.bpr;
+    this.bpr = n;
+    this.spacer.style.height = `${this.rowCount * this.opts.rowHeight}px`;
+    this.viewport.scrollTop = Math.floor(firstByte / n) * this.opts.rowHeight;
+    this.root.classList.toggle('narrow', n === 8);
+    this.render(true);
   }
 
   /** New bytes and/or highlight. Scrolls a new highlight into view when it is off screen. */
@@ -181,7 +203,7 @@ export class HexView {
 
   /** Scroll so that the range's first row is visible (no-op when it already is). */
   revealRange(r: HexRange): void {
-    const row = Math.floor(r.start / BYTES_PER_ROW);
+    const row = Math.floor(r.start / this.bpr);
     const h = this.opts.rowHeight;
     const top = this.viewport.scrollTop;
     const height = this.viewport.clientHeight || FALLBACK_VISIBLE_ROWS * h;
@@ -240,14 +262,14 @@ export class HexView {
     const b = this.data.bytes;
     const parts: string[] = [];
     for (let r = first; r <= last; r++) {
-      const base = r * BYTES_PER_ROW;
-      const end = Math.min(b.length, base + BYTES_PER_ROW);
+      const base = r * this.bpr;
+      const end = Math.min(b.length, base + this.bpr);
       let hex = '';
       let ascii = '';
-      for (let i = base; i < base + BYTES_PER_ROW; i++) {
+      for (let i = base; i < base + this.bpr; i++) {
         if (i < end) {
           const v = b[i]!;
-          hex += `<span class="hb${(i & 7) === 7 && i !== base + 15 ? ' gap' : ''}" data-offset="${i}">${HEX[v]}</span>`;
+          hex += `<span class="hb${(i & 7) === 7 && i !== base + this.bpr - 1 ? ' gap' : ''}" data-offset="${i}">${HEX[v]}</span>`;
           ascii += `<span class="ab" data-offset="${i}">${asciiOf(v)}</span>`;
         } else {
           hex += '<span class="hb pad">  </span>';

@@ -416,7 +416,7 @@ function certChecks(node: ChainNode, issuer: ChainNode | null, path: ChainNode[]
   // Issuer and signature.
   if (issuer?.parsed.ok) {
     const ic = issuer.parsed.cert;
-    out.push(check('issuer', 'pass', 'certs.reason.issuerFound', { issuer: ic.subject.text, where: issuer.source }));
+    out.push(check('issuer', 'pass', issuer.source === 'trust' ? 'certs.reason.issuerInTrust' : 'certs.reason.issuerInChain', { issuer: ic.subject.text }));
     if (!ic.key.shownByForge) out.push(check('signature', 'skip', 'certs.reason.sigKeyUnsupported', { type: ic.key.type }));
     else {
       try {
