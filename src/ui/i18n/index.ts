@@ -2,6 +2,8 @@ import { useLab } from '../store.ts';
 import { app } from './app.ts';
 import { ladder } from './ladder.ts';
 import { terminal } from './terminal.ts';
+import { inspector } from './inspector.ts';
+import { certs } from './certs.ts';
 
 /**
  * Every user-visible string goes through this table: English and 简体中文. Each feature keeps its
@@ -13,7 +15,7 @@ export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['en', 'zh'];
 export type Strings = Record<string, { en: string; zh: string }>;
 
-const TABLE: Strings = { ...app, ...ladder, ...terminal };
+const TABLE: Strings = { ...app, ...ladder, ...terminal, ...inspector, ...certs };
 
 export function translate(lang: Lang, key: string, params?: Record<string, string | number>): string {
   const entry = TABLE[key];
