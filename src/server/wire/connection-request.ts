@@ -42,6 +42,8 @@ export interface ConnectionRequestOptions {
   /** Called for an authenticated request that is not rate limited. */
   onRequest: () => void;
   minIntervalMs?: number;
+  /** Step mode: no keep-alive, headers or request timeout (a request may wait in the relay for minutes). */
+  patient?: boolean;
 }
 
 export class ConnectionRequestServer {
@@ -52,7 +54,11 @@ export class ConnectionRequestServer {
 
   constructor(private readonly o: ConnectionRequestOptions) {
     this.server = http.createServer((req, res) => this.handle(req, res));
-    this.server.keepAliveTimeout = 1000;
+    this.server.keepAliveTimeout = o.patient ? 0 : 1000;
+    if (o.patient) {
+      this.server.headersTimeout = 0;
+      this.server.requestTimeout = 0;
+    }
   }
 
   async listen(): Promise<number> {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { WireBatchSchema, type WireHost, type WireReport, type WireStart } from './protocol.ts';
+import { WireBatchSchema, type WireControl, type WireHost, type WireReport, type WireStart } from './protocol.ts';
 import { WireSession } from './wire-session.ts';
 
 /**
@@ -50,6 +50,16 @@ export class WorkerWireHost implements WireHost {
     this.worker?.postMessage({ type: 'finish', id });
   }
 
+  control(id: string, request: WireControl): void {
+    if (!this.sessions.has(id)) return;
+    this.worker?.postMessage({ ...request, id });
+  }
+
+  /** Sessions started and not yet finished. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = undefined;
@@ -70,6 +80,15 @@ export class InProcessWireHost implements WireHost {
   finish(id: string): void {
     this.sessions.get(id)?.destroy();
     this.sessions.delete(id);
+  }
+
+  control(id: string, request: WireControl): void {
+    this.sessions.get(id)?.control(request);
+  }
+
+  /** Sessions started and not yet finished. */
+  get sessionCount(): number {
+    return this.sessions.size;
   }
 }
 

@@ -11,7 +11,7 @@ import { parseRpcSpec } from '../cwmp-script.ts';
 import { ConnectionRequestServer, sendConnectionRequest } from './connection-request.ts';
 import { tlsSettings } from '../modes.ts';
 import { x509ErrorOfNodeCode } from '../../protocol/tls/x509-verify.ts';
-import { nowUs, type EndpointPair, type SideMaterial, type TlsOverride, type WireReport, type WireScenario } from './protocol.ts';
+import { nowUs, type EndpointPair, type EndpointTiming, type SideMaterial, type TlsOverride, type WireReport, type WireScenario } from './protocol.ts';
 
 const VERSION: Record<'1.2' | '1.3', tls.SecureVersion> = { '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' };
 
@@ -76,6 +76,7 @@ export class NodeEndpointPair implements EndpointPair {
     private readonly config: SessionConfig,
     private readonly material: WireScenario,
     private readonly report: Report,
+    private readonly timing: EndpointTiming = { patient: false },
   ) {
     const settings = tlsSettings(config);
     this.acsHttp = http.createServer((req, res) => {
@@ -103,10 +104,21 @@ export class NodeEndpointPair implements EndpointPair {
         }
       });
     });
+    if (timing.patient) {
+      // Step mode: the CPE's next request may wait in the relay for minutes. Node would close an idle
+      // keep-alive connection after 5 s and give up on headers after 60 s / a request after 300 s.
+      this.acsHttp.keepAliveTimeout = 0;
+      this.acsHttp.headersTimeout = 0;
+      this.acsHttp.requestTimeout = 0;
+    }
     const acs = (this.acs = tls.createServer({
       ...applyOverride(settings.server, material.acs, material.tls.acs),
       // Mutual TLS unless the scenario is server-auth-only (then the ACS asks for HTTP Basic credentials).
       requestCert: material.tls.acs.requestCertificate !== false,
+      // Step mode: Node ends a handshake not finished 120 s after accept ('tlsClientError', handled
+      // below by destroying the socket); a stepped handshake may take much longer. The session's
+      // idle limit bounds it instead (0 turns Node's timer off).
+      ...(timing.patient ? { handshakeTimeout: 0 } : {}),
     }));
     const watched = new WeakSet<tls.TLSSocket>();
     acs.on('keylog', (line: Buffer, sock: tls.TLSSocket) => {
@@ -203,7 +215,7 @@ export class NodeEndpointPair implements EndpointPair {
   async listenConnectionRequest(): Promise<number | undefined> {
     if (!this.config.cwmp || this.config.connectionRequest === 'off') return undefined;
     this.crState = 'waiting';
-    this.cr = new ConnectionRequestServer({ credentials: () => CR_CREDENTIALS, onRequest: () => this.connectionRequested() });
+    this.cr = new ConnectionRequestServer({ credentials: () => CR_CREDENTIALS, onRequest: () => this.connectionRequested(), patient: this.timing.patient });
     return this.cr.listen();
   }
 

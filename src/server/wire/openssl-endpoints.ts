@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionConfig, Side } from '../../protocol/events.ts';
 import { LAB_SUITES, suiteOf } from '../modes.ts';
-import { nowUs, type EndpointPair, type SideMaterial, type TlsOverride, type WireReport, type WireScenario } from './protocol.ts';
+import { nowUs, type EndpointPair, type EndpointTiming, type SideMaterial, type TlsOverride, type WireReport, type WireScenario } from './protocol.ts';
 
 /**
  * The seed paper's SSL_VERIFY_PEER model with the real `openssl` binary on both sides: the ACS is
@@ -275,6 +275,12 @@ export class OpensslEndpointPair implements EndpointPair {
     private readonly config: SessionConfig,
     private readonly scenario: WireScenario,
     private readonly report: Report,
+    /**
+     * Nothing to change in step mode: s_server and s_client have no timeout of their own on a TCP
+     * connection, and the only timer here that watches the processes (ACCEPT_TIMEOUT_MS) runs out
+     * before any byte reaches the relay; the key log poll and the kill grace never end a session.
+     */
+    _timing: EndpointTiming = { patient: false },
   ) {
     this.dir = mkdtempSync(join(tmpdir(), 'hl-openssl-'));
   }

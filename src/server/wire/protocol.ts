@@ -84,6 +84,8 @@ export const WireReportSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('fin'), conn: z.number().int(), from: Dir, tUs: z.number() }),
   z.object({ type: z.literal('rst'), conn: z.number().int(), from: Dir, message: z.string(), tUs: z.number() }),
   z.object({ type: z.literal('relay-closed'), conn: z.number().int(), tUs: z.number() }),
+  /** Step mode: what the relays hold now, per connection and direction (sent after every change; empty: nothing waits). */
+  z.object({ type: z.literal('held'), pending: z.array(z.object({ conn: z.number().int(), from: Dir, records: z.number().int(), bytes: z.number().int() })) }),
   /** Starting failed (e.g. a key that does not match its certificate). */
   z.object({ type: z.literal('failed'), message: z.string() }),
 ]);
@@ -95,12 +97,32 @@ export const WireStartSchema = z.object({
   scenario: WireScenarioSchema,
   /** Benchmark baseline: no relay, the CPE connects straight to the ACS. */
   direct: z.boolean(),
+  /**
+   * Step mode: the relays hold every record until a `release` (or `play`), and the endpoints run
+   * without the timeouts that would end a connection paused for minutes (the caller's idle limit
+   * bounds the session instead).
+   */
+  step: z.boolean().optional(),
 });
 export type WireStart = z.infer<typeof WireStartSchema>;
+
+/** Steering of a running session's wire side (step mode), through the host. */
+export const WireControlSchema = z.discriminatedUnion('type', [
+  /** Forward the oldest held record, or the rest of its flight. */
+  z.object({ type: z.literal('release'), unit: z.enum(['record', 'flight']) }),
+  /** Forward everything held and stop holding. */
+  z.object({ type: z.literal('play') }),
+  /** Destroy every socket, relay and process of the session now (the host's `finish` still follows). */
+  z.object({ type: z.literal('abort') }),
+]);
+export type WireControl = z.infer<typeof WireControlSchema>;
 
 export const WireRequestSchema = z.discriminatedUnion('type', [
   WireStartSchema.extend({ type: z.literal('start') }),
   z.object({ type: z.literal('finish'), id: z.string() }),
+  z.object({ type: z.literal('release'), id: z.string(), unit: z.enum(['record', 'flight']) }),
+  z.object({ type: z.literal('play'), id: z.string() }),
+  z.object({ type: z.literal('abort'), id: z.string() }),
 ]);
 export type WireRequest = z.infer<typeof WireRequestSchema>;
 
@@ -110,6 +132,12 @@ export type WireMessage = z.infer<typeof WireMessageSchema>;
 export const WireBatchSchema = z.array(WireMessageSchema);
 
 /** One session's two endpoints, whatever implements them (Node tls, or the openssl binary). */
+/** How patient the endpoints must be: in step mode a connection may wait minutes for its next record. */
+export interface EndpointTiming {
+  /** Turn off every timeout that measures how long a peer takes (TLS handshake, HTTP keep-alive, headers, request). */
+  patient: boolean;
+}
+
 export interface EndpointPair {
   /** The ACS listens on 127.0.0.1:0; resolves with its port. */
   listen(): Promise<number>;
@@ -128,6 +156,8 @@ export interface WireHost {
   start(s: WireStart, report: (r: WireReport) => void): void;
   /** Destroys whatever the session left open and forgets it. */
   finish(id: string): void;
+  /** Step mode steering of a running session (ignored for a session the host does not know). */
+  control(id: string, request: WireControl): void;
 }
 
 /** Wall-clock microseconds, comparable across threads. */

@@ -32,8 +32,10 @@ port.on('message', (raw: unknown) => {
     const s = new WireSession(m, (report) => send({ id: m.id, report }));
     sessions.set(m.id, s);
     void s.run();
-  } else {
+  } else if (m.type === 'finish') {
     sessions.get(m.id)?.destroy();
     sessions.delete(m.id);
+  } else {
+    sessions.get(m.id)?.control(m.type === 'release' ? { type: 'release', unit: m.unit } : { type: m.type });
   }
 });
