@@ -211,6 +211,10 @@ export const ErrorEvent = z.object({
 export const VerifyError = z.object({ name: z.string(), code: z.number().int(), depth: z.number().int().nullable(), text: z.string() });
 export type VerifyError = z.infer<typeof VerifyError>;
 
+/** Why a session was stopped from outside: the user aborted it, nobody stepped it for the idle limit, or its client went away. */
+export const StopReason = z.enum(['user', 'idle', 'disconnected']);
+export type StopReason = z.infer<typeof StopReason>;
+
 const SideOutcome = z.object({
   /** Node's error on this side's socket, if any. */
   error: z.object({ code: z.string().nullable(), message: z.string() }).nullable(),
@@ -233,12 +237,16 @@ export const OutcomeEvent = z.object({
   /** An on-path attacker completed a handshake with the CPE and read its traffic. */
   compromised: z.boolean(),
   abortedBy: Party.nullable(),
-  /** How the session ended abnormally: an alert on the wire, a close without alert, or the deadline. */
+  /**
+   * How the session ended abnormally: an alert on the wire, a close without alert, the deadline, or
+   * stopped from outside (step mode: the user's abort, no step for the idle limit, the client gone).
+   */
   abort: z
     .discriminatedUnion('kind', [
       z.object({ kind: z.literal('alert'), from: Party, alert: AlertInfo }),
       z.object({ kind: z.literal('close'), from: Party }),
       z.object({ kind: z.literal('timeout'), afterMs: z.number() }),
+      z.object({ kind: z.literal('stopped'), reason: StopReason }),
     ])
     .nullable(),
   /** Every alert seen on the wire, in order (close_notify included). */

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
-import type { LabEvent, OutcomeEvent, Party, SessionConfig, VerifyError } from '../protocol/events.ts';
+import type { LabEvent, OutcomeEvent, Party, SessionConfig, StopReason, VerifyError } from '../protocol/events.ts';
 import { EventStream, ROLE, type Roles } from '../protocol/session-events.ts';
 import type { AnalyzedMessage } from '../protocol/tls/connection.ts';
 import { enumName } from '../protocol/tls/enums.ts';
 import { KeyLogStore } from '../protocol/tls/keylog.ts';
 import { CIPHER_SUITE, NAMED_GROUP, SIGNATURE_SCHEME } from '../protocol/tls/registry.ts';
 import { writePcapng } from '../protocol/pcapng.ts';
+import type { SessionControl } from './control.ts';
 import { connectionPipeline, endpointEvent, type ConnectionPipeline } from './pipeline.ts';
 import type { Direction } from './relay.ts';
 import { sharedWireHost } from './wire/host.ts';
@@ -40,7 +41,19 @@ export interface RunOptions {
   host?: WireHost;
   /** Benchmark baseline only: the CPE connects straight to the ACS, with no relay and no analysis. */
   direct?: boolean;
+  /**
+   * Steering (src/server/control.ts). With `control.mode === 'step'` the relays hold every record
+   * until `control.step` releases it; then `config.deadlineMs` does not apply (a pause may last
+   * minutes) and the session ends after `idleMs` without a step or play instead; after `play` the
+   * session has `config.deadlineMs` to finish. `control.abort` ends the session at once, in any mode.
+   */
+  control?: SessionControl;
+  /** Step mode: how long the session waits for the next step or play (default 15 minutes). */
+  idleMs?: number;
 }
+
+/** Step mode: a session nobody stepped for this long ends (outcome: stopped, idle). */
+export const DEFAULT_IDLE_MS = 15 * 60_000;
 
 type SideState = {
   error: { code: string | null; message: string } | null;
@@ -56,7 +69,9 @@ type SideState = {
  * requestCert), then one HTTP/1.1 POST and its answer, then close_notify both ways.
  * The wire side runs in a worker thread (see wire/host.ts); every byte the relay forwards comes
  * here, where it is deframed, decrypted and decoded into events. Resolves with the outcome; never
- * hangs: the deadline ends the session whatever state it is in.
+ * hangs: the deadline (step mode: the idle limit) ends the session whatever state it is in, and so
+ * does `options.control.abort`. However it ends, every socket, port, process and timer it opened is
+ * released (`host.finish`).
  */
 export async function runSession(
   config: SessionConfig,
@@ -65,6 +80,10 @@ export async function runSession(
   options: RunOptions = {},
 ): Promise<SessionResult> {
   const host = options.host ?? sharedWireHost();
+  const control = options.control;
+  const stepping = control?.mode === 'step';
+  if (stepping && options.direct) throw new TypeError('step mode holds records in the relay: it cannot run direct (without the relay)');
+  const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
   const given: WireScenario = 'tls' in input ? input : { ...input, tls: { acs: {}, cpe: {} }, attacker: null, cpeId: DEFAULT_CPE_ID };
   // Server-auth-only (TR-069 Amd 6 §3.4.4): no client certificate; the CPE proves itself with HTTP Basic instead.
   const scenario: WireScenario = config.serverAuthOnly
@@ -112,8 +131,16 @@ export async function runSession(
   let httpStatus: number | null = null;
   let failure: string | undefined;
   let timedOut = false;
+  let stopped: StopReason | null = null;
+  let over = false;
   let resolveDone!: () => void;
-  const done = new Promise<void>((r) => (resolveDone = r));
+  const done = new Promise<void>(
+    (r) =>
+      (resolveDone = () => {
+        over = true;
+        r();
+      }),
+  );
   // Done when every forwarded connection has closed and every party that took part has closed.
   const maybeDone = () => {
     const relaysClosed = [...conns.values()].every((c) => !c.open);
@@ -154,6 +181,9 @@ export async function runSession(
       case 'failed':
         failure = r.message;
         resolveDone();
+        return;
+      case 'held':
+        if (!over) control?.setHeld(r.pending);
         return;
       case 'keylog':
       case 'secure':
@@ -210,20 +240,54 @@ export async function runSession(
     }
   };
 
-  const deadline = setTimeout(() => {
+  // One timer: the deadline (run mode, and step mode after play) or the idle limit (step mode).
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (ms: number, fire: () => void) => {
+    clearTimeout(timer);
+    timer = setTimeout(fire, ms);
+  };
+  const deadline = () => {
+    if (over) return;
     timedOut = true;
     resolveDone();
-  }, config.deadlineMs);
-  host.start({ id, config, scenario, direct: options.direct === true }, onReport);
+  };
+  const stop = (reason: StopReason): boolean => {
+    if (over) return false;
+    stopped = reason;
+    host.control(id, { type: 'abort' }); // sockets and processes go now; finish() below forgets the session
+    resolveDone();
+    return true;
+  };
+  let playing = false;
+  if (stepping) arm(idleMs, () => stop('idle'));
+  else arm(config.deadlineMs, deadline);
+  host.start({ id, config, scenario, direct: options.direct === true, step: stepping }, onReport);
+  control?.attach({
+    step: (unit) => {
+      if (!stepping || playing || over) return false;
+      arm(idleMs, () => stop('idle'));
+      host.control(id, { type: 'release', unit });
+      return true;
+    },
+    play: () => {
+      if (!stepping || playing || over) return false;
+      playing = true;
+      arm(config.deadlineMs, deadline); // from here on the session runs free, as in run mode
+      host.control(id, { type: 'play' });
+      return true;
+    },
+    abort: stop,
+  });
   await done;
-  clearTimeout(deadline);
+  clearTimeout(timer);
   host.finish(id); // however the session ended, nothing it opened outlives it
+  control?.detach(); // what was held is dropped with the session
   if (failure !== undefined) throw new SessionStartError(`the endpoints could not start: ${failure}`);
 
   const tEnd = tOf(nowUs());
   announce(0, 0); // a session that timed out before its endpoints listened still opens with its configuration
   for (const c of conns.values()) c.finish(tEnd);
-  const outcome = decideOutcome({ config, sides, alerts, messages, firstClose, applicationData: httpStatus !== null && httpStatus >= 200 && httpStatus < 300, timedOut, durationMs: tEnd, attacker: scenario.attacker !== null, connected: conns.size > 0, httpStatus });
+  const outcome = decideOutcome({ config, sides, alerts, messages, firstClose, applicationData: httpStatus !== null && httpStatus >= 200 && httpStatus < 300, timedOut, stopped, idleMs, durationMs: tEnd, attacker: scenario.attacker !== null, connected: conns.size > 0, httpStatus });
   const ev = stream.push(outcome, tEnd) as OutcomeEvent;
   stream.close(); // the outcome is the last event
   return { outcome: ev, events, keyLog: keys.toText(), wire };
@@ -252,6 +316,9 @@ interface OutcomeInput {
   firstClose: Party | null;
   applicationData: boolean;
   timedOut: boolean;
+  /** Stopped from outside (control.abort, or step mode's idle limit). */
+  stopped: StopReason | null;
+  idleMs: number;
   durationMs: number;
   attacker: boolean;
   /** A TCP connection reached the relay. */
@@ -268,7 +335,7 @@ function decideOutcome(o: OutcomeInput): Omit<OutcomeEvent, 'v' | 'seq' | 't'> {
   const bad = o.alerts.find((a) => a.conn === 0 && (a.alert.level === 2 || !BENIGN_ALERTS.has(a.alert.code)));
   const crFailed = o.sides.acs.error?.code === 'CWMP_CONNECTION_REQUEST_FAILED';
   const acsVerified = o.config.serverAuthOnly ? o.sides.acs.secure : o.sides.acs.verifiedPeer === true;
-  const ok = !o.timedOut && !bad && !crFailed && o.applicationData && o.sides.cpe.verifiedPeer === true && acsVerified;
+  const ok = !o.timedOut && !o.stopped && !bad && !crFailed && o.applicationData && o.sides.cpe.verifiedPeer === true && acsVerified;
   // The CPE finished a handshake with the on-path attacker: whatever it sent, the attacker read.
   const compromised = o.attacker && o.sides.cpe.secure;
   // Both handshakes done and the HTTP exchange answered: nobody aborted, even when a side with its
@@ -277,15 +344,18 @@ function decideOutcome(o: OutcomeInput): Omit<OutcomeEvent, 'v' | 'seq' | 't'> {
   // TLS was fine on both sides but the application refused (e.g. CWMP: the certificate names another device).
   const appRefused = !o.applicationData && o.httpStatus !== null && o.sides.cpe.secure && o.sides.acs.secure;
   let abort: OutcomeEvent['abort'] = null;
-  if (o.timedOut) abort = { kind: 'timeout', afterMs: o.config.deadlineMs };
+  if (o.stopped) abort = { kind: 'stopped', reason: o.stopped };
+  else if (o.timedOut) abort = { kind: 'timeout', afterMs: o.config.deadlineMs };
   else if (compromised || ((completed || appRefused) && !bad)) abort = null;
   else if (bad) abort = { kind: 'alert', from: bad.from, alert: bad.alert };
   else if (!ok) abort = { kind: 'close', from: o.firstClose ?? (o.sides.cpe.error ? 'cpe' : 'acs') };
-  const abortedBy: Party | null = abort && abort.kind !== 'timeout' ? abort.from : null;
+  const abortedBy: Party | null = abort && (abort.kind === 'alert' || abort.kind === 'close') ? abort.from : null;
   return {
     kind: 'outcome',
     ok,
-    summary: crFailed
+    summary: o.stopped
+      ? stoppedSummary(o.stopped, o, negotiated)
+      : crFailed
       ? `The first CWMP session ran, but the Connection Request failed (${o.sides.acs.error?.message ?? ''}): the CPE did not call back.`
       : appRefused
       ? `Mutual TLS succeeded (${negotiated.version ?? '?'}), but the ACS refused the CPE at the application layer with HTTP ${o.httpStatus}${o.sides.acs.error ? `: ${o.sides.acs.error.message}` : ''}.`
@@ -304,6 +374,29 @@ function decideOutcome(o: OutcomeInput): Omit<OutcomeEvent, 'v' | 'seq' | 't'> {
     applicationData: o.applicationData,
     durationMs: Math.round(o.durationMs * 1000) / 1000,
   };
+}
+
+/** ms in words: "15 minutes", "90 seconds", "300 ms". */
+function spellMs(ms: number): string {
+  const unit = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return unit(ms / 60_000, 'minute');
+  if (ms >= 1000 && ms % 1000 === 0) return unit(ms / 1000, 'second');
+  return `${ms} ms`;
+}
+
+/** Why and where a session stopped from outside ended. */
+function stoppedSummary(reason: StopReason, o: OutcomeInput, n: OutcomeEvent['negotiated']): string {
+  const who = reason === 'user' ? 'Stopped by the user' : reason === 'idle' ? `Ended after ${spellMs(o.idleMs)} without a step` : 'Stopped because the client disconnected';
+  const handshakeDone = o.sides.cpe.secure && (o.attacker || o.sides.acs.secure);
+  const exchange = o.config.cwmp ? 'the CWMP session' : 'the HTTP exchange';
+  const where = !o.connected
+    ? 'before the CPE connected'
+    : !handshakeDone
+      ? 'before the handshake finished'
+      : !o.applicationData
+        ? `after the handshake (${n.version ?? '?'} with ${n.cipherSuite ?? '?'}), before ${exchange} finished`
+        : `after ${exchange} finished, before both sides closed`;
+  return `${who} ${where}; every connection and process of the session was closed.`;
 }
 
 function sideOutcome(s: SideState): OutcomeEvent['cpe'] {
@@ -327,6 +420,7 @@ function describe(ok: boolean, abort: OutcomeEvent['abort'], o: OutcomeInput, n:
     return 'The session did not complete.';
   }
   if (abort.kind === 'timeout') return `No result within the ${abort.afterMs} ms deadline; the session was ended.`;
+  if (abort.kind === 'stopped') return stoppedSummary(abort.reason, o, n);
   const why = (s: Party) => {
     const st = o.sides[s];
     if (st.verifyError) return `${st.verifyError.name}: ${st.verifyError.text}${st.verifyError.depth !== null ? ` at depth ${st.verifyError.depth}` : ''}`;
