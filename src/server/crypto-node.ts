@@ -1,8 +1,9 @@
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
-import type { AeadName, CryptoProvider, HashName } from '../protocol/tls/crypto.ts';
+import type { AeadName, CbcName, CryptoProvider, HashName } from '../protocol/tls/crypto.ts';
 import { AEAD_TAG_LEN } from '../protocol/tls/crypto.ts';
 
-const HASH: Record<HashName, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384' };
+const HASH: Record<HashName, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384' };
+const CBC: Record<CbcName, string> = { 'AES-128-CBC': 'aes-128-cbc', 'AES-256-CBC': 'aes-256-cbc' };
 const CIPHER: Record<AeadName, 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305'> = {
   'AES-128-GCM': 'aes-128-gcm',
   'AES-256-GCM': 'aes-256-gcm',
@@ -34,5 +35,9 @@ export const nodeCrypto: CryptoProvider = {
     c.setAAD(aad, { plaintextLength: plaintext.length });
     const out = Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]);
     return new Uint8Array(out);
+  },  cbcDecrypt(alg, key, iv, ciphertext) {
+    if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
+    const d = createDecipheriv(CBC[alg], key, iv).setAutoPadding(false);
+    return new Uint8Array(Buffer.concat([d.update(ciphertext), d.final()]));
   },
 };

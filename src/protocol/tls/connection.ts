@@ -1,3 +1,4 @@
+import { CbcRecordProtection, cbcSuiteInfo, keyBlockCbc12 } from './cbc.ts';
 import type { AeadName, CryptoProvider, HashName } from './crypto.ts';
 import { RecordDeframer, type TlsRecord } from './deframer.ts';
 import { enumName } from './enums.ts';
@@ -13,7 +14,7 @@ import {
 } from './handshake.ts';
 import { keyBlock12, nextTrafficSecret13, trafficKeys13 } from './keyschedule.ts';
 import type { KeyLogLabel, KeyLogStore } from './keylog.ts';
-import { RecordProtection } from './record-protection.ts';
+import { RecordProtection, type Opened } from './record-protection.ts';
 import { CIPHER_SUITE, CONTENT_TYPE, HANDSHAKE_TYPE, cipherSuiteInfo } from './registry.ts';
 import { Reader } from './reader.ts';
 
@@ -73,7 +74,7 @@ interface DirState {
   epoch: 'handshake' | 'application';
   /** TLS 1.3 application traffic secret generation (KeyUpdate). */
   generation: number;
-  protection?: RecordProtection;
+  protection?: RecordOpener;
   /** Decryption failed once: later records from this side are shown as they are. */
   broken: boolean;
   /** Handshake bytes not yet forming a whole message. */
@@ -81,6 +82,9 @@ interface DirState {
   hsRecords: number;
   dead: boolean;
 }
+
+/** AEAD (record-protection.ts) or TLS 1.2 CBC (cbc.ts) record protection of one direction. */
+type RecordOpener = { open(header: Uint8Array, fragment: Uint8Array): Opened | null };
 
 const NO_BYTES = new Uint8Array(0);
 
@@ -120,6 +124,8 @@ export class TlsConnectionAnalyzer {
   cipherSuite: number | undefined;
   clientRandom: Uint8Array | undefined;
   serverRandom: Uint8Array | undefined;
+  /** ServerHello.legacy_version (TLS 1.0/1.1 CBC cannot be decrypted: another PRF). */
+  private serverVersion: number | undefined;
   private finished = false;
 
   constructor(
@@ -219,12 +225,12 @@ export class TlsConnectionAnalyzer {
     return this.cipherSuite === undefined ? 'an unknown cipher suite' : enumName(CIPHER_SUITE, this.cipherSuite);
   }
 
-  private protection(from: Peer): RecordProtection | 'blocked' | 'unsupported' {
+  private protection(from: Peer): RecordOpener | 'blocked' | 'unsupported' {
     const d = this.dirs[from];
     if (d.protection) return d.protection;
     const info = this.cipherSuite === undefined ? undefined : cipherSuiteInfo(this.cipherSuite);
     const aead = info?.aead;
-    if (!info || !aead || !isSupportedAead(aead)) return 'unsupported';
+    if (!info || !aead || !isSupportedAead(aead)) return this.cbcProtection(from);
     const hash = info.hash as HashName;
     if (!this.clientRandom) return 'unsupported';
     if (this.version === 'tls13') {
@@ -241,6 +247,19 @@ export class TlsConnectionAnalyzer {
       const kb = keyBlock12(this.crypto, hash, aead, master, this.clientRandom, this.serverRandom);
       d.protection = new RecordProtection(this.crypto, from === 'client' ? kb.client : kb.server, 'tls12');
     }
+    return d.protection;
+  }
+
+  /** TLS 1.2 CBC suites (RFC 5246 §6.2.3.2), when the CryptoProvider has AES-CBC. */
+  private cbcProtection(from: Peer): RecordOpener | 'blocked' | 'unsupported' {
+    const suite = this.cipherSuite === undefined ? undefined : cbcSuiteInfo(this.cipherSuite);
+    if (!suite || this.version !== 'tls12' || this.serverVersion !== 0x0303 || !this.crypto.cbcDecrypt) return 'unsupported';
+    if (!this.clientRandom || !this.serverRandom) return 'unsupported';
+    const master = this.keys.get(this.clientRandom, 'CLIENT_RANDOM');
+    if (!master) return 'blocked';
+    const kb = keyBlockCbc12(this.crypto, suite, master, this.clientRandom, this.serverRandom);
+    const d = this.dirs[from];
+    d.protection = new CbcRecordProtection(this.crypto, suite, from === 'client' ? kb.client : kb.server);
     return d.protection;
   }
 
@@ -418,6 +437,7 @@ export class TlsConnectionAnalyzer {
       case 'ServerHello':
         if (info.helloRetryRequest) break;
         this.serverRandom = info.random.slice();
+        this.serverVersion = info.legacyVersion;
         this.cipherSuite = info.cipherSuite;
         this.version = info.selectedVersion === 0x0304 ? 'tls13' : 'tls12';
         if (this.version === 'tls13') {

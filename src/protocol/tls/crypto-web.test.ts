@@ -53,6 +53,21 @@ describe.each(PROVIDERS)('%s: published test vectors', (_name, c) => {
     expect(c.aeadOpen('CHACHA20-POLY1305', key, nonce, aad, sealed)).toEqual(pt);
   });
 
+  it('HMAC-SHA-1 RFC 2202 test cases 1 and 2', () => {
+    expect(toHex(c.hmac('SHA-1', new Uint8Array(20).fill(0x0b), ascii('Hi There')))).toBe('b617318655057264e28bc0b6fb378c8ef146be00');
+    expect(toHex(c.hmac('SHA-1', ascii('Jefe'), ascii('what do ya want for nothing?')))).toBe('effcdf6ae5eb2fa2d27416d5f184df9c259a7c79');
+  });
+
+  it('AES-CBC NIST SP 800-38A F.2.1 / F.2.5 (decrypt, no padding removed)', () => {
+    const iv = fromHex('000102030405060708090a0b0c0d0e0f');
+    const pt = '6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710';
+    const ct128 = '7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b273bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7';
+    const ct256 = 'f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b';
+    expect(toHex(c.cbcDecrypt!('AES-128-CBC', fromHex('2b7e151628aed2a6abf7158809cf4f3c'), iv, fromHex(ct128))!)).toBe(pt);
+    expect(toHex(c.cbcDecrypt!('AES-256-CBC', fromHex('603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4'), iv, fromHex(ct256))!)).toBe(pt);
+    expect(c.cbcDecrypt!('AES-128-CBC', fromHex('2b7e151628aed2a6abf7158809cf4f3c'), iv, fromHex(ct128).subarray(0, 20))).toBeNull();
+  });
+
   it('TLS 1.3 key schedule: RFC 8448 §3 server handshake key and IV', () => {
     // RFC 8448 §3 "Simple 1-RTT Handshake": server_handshake_traffic_secret → key, iv
     const secret = fromHex('b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38');
@@ -66,7 +81,7 @@ const ALGS: AeadName[] = ['AES-128-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305'];
 describe('browser provider agrees with node:crypto on random inputs', () => {
   it('HMAC', () => {
     fc.assert(
-      fc.property(fc.constantFrom<HashName>('SHA-256', 'SHA-384'), fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 600 }), (h, key, data) => {
+      fc.property(fc.constantFrom<HashName>('SHA-1', 'SHA-256', 'SHA-384'), fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 600 }), (h, key, data) => {
         expect(toHex(browserCrypto.hmac(h, key, data))).toBe(toHex(nodeCrypto.hmac(h, key, data)));
       }),
       { numRuns: 300 },
@@ -109,6 +124,18 @@ describe('browser provider agrees with node:crypto on random inputs', () => {
         expect(nodeCrypto.aeadOpen(alg, key, nonce, aad, short)).toBeNull();
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('AES-CBC decrypt is the same', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.integer({ min: 1, max: 64 }), fc.uint8Array({ minLength: 1024, maxLength: 1024 }), (big, k, iv, blocks, data) => {
+        const alg = big ? 'AES-256-CBC' : 'AES-128-CBC';
+        const key = k.subarray(0, big ? 32 : 16);
+        const ct = data.subarray(0, blocks * 16);
+        expect(toHex(browserCrypto.cbcDecrypt!(alg, key, iv, ct)!)).toBe(toHex(nodeCrypto.cbcDecrypt!(alg, key, iv, ct)!));
+      }),
+      { numRuns: 200 },
     );
   });
 
