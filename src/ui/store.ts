@@ -25,6 +25,10 @@ export interface SessionView {
   held: HeldState[];
   status: 'running' | 'ended';
   endReason: 'finished' | 'aborted' | 'failed' | 'idle' | null;
+  /** The user's prediction made before this session started (fault playground). */
+  prediction?: Prediction | null;
+  /** Replays (transcripts, captures): events not yet revealed (step/play reveals them). */
+  pendingEvents?: number;
 }
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
@@ -46,7 +50,20 @@ export interface UiMessage {
   key: string | null;
   text: string;
   at: number;
+  /** Placeholders for `key`. */
+  params?: Record<string, string | number>;
+  /** With a key: further words (e.g. the server's message or a parser's reason) shown under it. */
+  detail?: string;
 }
+
+/** What the service said about itself in `hello`. */
+export interface ServerInfo {
+  name: string;
+  limits: Extract<ServerMessage, { type: 'hello' }>['limits'];
+}
+
+/** The central view: the ladder, the certificate chains, or two sessions side by side. */
+export type CenterTab = 'ladder' | 'certificates' | 'compare';
 
 export interface LabState {
   lang: Lang;
@@ -69,6 +86,16 @@ export interface LabState {
   playback: { playing: boolean; intervalMs: number };
   /** Errors and notices in words on screen (newest last). */
   notices: UiMessage[];
+  /** prefers-reduced-motion (or the user's choice): no animation, replays reveal at once. */
+  reducedMotion: boolean;
+  /** What Step (and Play) releases: one record or a whole flight. */
+  stepUnit: StepUnit;
+  server: ServerInfo | null;
+  /** When the connection is lost: the time (ms epoch) of the next reconnection attempt. */
+  reconnectAt: number | null;
+  tab: CenterTab;
+  /** The side panel (fault playground, outcome, sessions) is shown. */
+  sidePanel: boolean;
 }
 
 export const DEFAULT_SETUP: Setup = { preset: 'tls13', cipher: null, faults: [], verifier: 'node', mode: 'run' };
@@ -89,6 +116,12 @@ export function initialState(lang: Lang = 'en'): LabState {
     prediction: null,
     playback: { playing: false, intervalMs: 800 },
     notices: [],
+    reducedMotion: false,
+    stepUnit: 'record',
+    server: null,
+    reconnectAt: null,
+    tab: 'ladder',
+    sidePanel: true,
   };
 }
 
@@ -113,6 +146,18 @@ export interface LabActions {
   notify(m: Omit<UiMessage, 'at'>): void;
   dismissNotice(at: number): void;
   reset(): void;
+  setReducedMotion(on: boolean): void;
+  setStepUnit(unit: StepUnit): void;
+  setServer(info: ServerInfo | null): void;
+  setReconnectAt(at: number | null): void;
+  setTab(tab: CenterTab): void;
+  setSidePanel(on: boolean): void;
+  /** Records the prediction a session was started with. */
+  attachPrediction(id: string, p: Prediction | null): void;
+  /** Replays: how many events are still to be revealed. */
+  setPendingEvents(id: string, n: number): void;
+  /** Forgets a session (and leaves compare/current pointing elsewhere). */
+  removeSession(id: string): void;
 }
 
 export type LabStore = LabState & LabActions;
@@ -162,6 +207,36 @@ export function createLabStore(init: LabState = initialState()) {
     notify: (m) => set((st) => ({ notices: [...st.notices.slice(-4), { ...m, at: Date.now() + Math.random() }] })),
     dismissNotice: (at) => set((st) => ({ notices: st.notices.filter((n) => n.at !== at) })),
     reset: () => set({ current: null, compareWith: null, selected: null, hover: null, prediction: null, playback: { ...get().playback, playing: false } }),
+    setReducedMotion: (reducedMotion) => set({ reducedMotion }),
+    setStepUnit: (stepUnit) => set({ stepUnit }),
+    setServer: (server) => set({ server }),
+    setReconnectAt: (reconnectAt) => set({ reconnectAt }),
+    setTab: (tab) => set({ tab }),
+    setSidePanel: (sidePanel) => set({ sidePanel }),
+    attachPrediction: (id, prediction) =>
+      set((st) => {
+        const s = st.sessions[id];
+        return s ? { sessions: { ...st.sessions, [id]: { ...s, prediction } } } : {};
+      }),
+    setPendingEvents: (id, pendingEvents) =>
+      set((st) => {
+        const s = st.sessions[id];
+        return s && s.pendingEvents !== pendingEvents ? { sessions: { ...st.sessions, [id]: { ...s, pendingEvents } } } : {};
+      }),
+    removeSession: (id) =>
+      set((st) => {
+        if (!st.sessions[id]) return {};
+        const { [id]: _gone, ...sessions } = st.sessions;
+        const order = st.order.filter((x) => x !== id);
+        const current = st.current === id ? (order[order.length - 1] ?? null) : st.current;
+        return {
+          sessions,
+          order,
+          current,
+          compareWith: st.compareWith === id ? null : st.compareWith,
+          ...(st.current === id ? { selected: null, hover: null } : {}),
+        };
+      }),
   }));
 }
 
@@ -203,3 +278,39 @@ export const selectSelectedEvent = (s: LabState): LabEvent | null =>
   s.selected === null ? null : (selectEvents(s).find((e) => e.seq === s.selected) ?? null);
 
 export type { StepUnit };
+
+// ---- more selectors (the app shell) ----
+
+/** The last event of a session when it is its outcome. */
+export function outcomeOf(events: LabEvent[]): OutcomeEvent | null {
+  const last = events[events.length - 1];
+  if (last?.kind === 'outcome') return last;
+  // Replays may reveal an outcome before trailing events in odd transcripts: look back a little.
+  for (let i = events.length - 2; i >= 0 && i >= events.length - 8; i--) {
+    const e = events[i]!;
+    if (e.kind === 'outcome') return e;
+  }
+  return null;
+}
+
+export const selectSession =
+  (id: string | null) =>
+  (s: LabState): SessionView | null =>
+    id ? (s.sessions[id] ?? null) : null;
+
+/** Records the relay holds for the current session (step mode), summed over connections and directions. */
+export const selectHeldRecords = (s: LabState): number => (selectCurrent(s)?.held ?? EMPTY).reduce((n, h: HeldState) => n + h.records, 0);
+
+/**
+ * Can Step do something now? A live step-mode session that is running (the relay may still be
+ * about to hold the next record), or a replay with events still hidden.
+ */
+export const selectCanStep = (s: LabState): boolean => {
+  const c = selectCurrent(s);
+  if (!c || c.status !== 'running') return false;
+  if (c.source === 'live') return c.mode === 'step';
+  return (c.pendingEvents ?? 0) > 0;
+};
+
+/** A live session is running in this tab (Run is refused while one runs in step mode and holds records). */
+export const selectRunning = (s: LabState): boolean => selectCurrent(s)?.status === 'running';

@@ -1,5 +1,7 @@
 import { useLab } from '../store.ts';
 import { app } from './app.ts';
+import { controls } from './controls.ts';
+import { playground } from './playground.ts';
 import { ladder } from './ladder.ts';
 import { terminal } from './terminal.ts';
 import { inspector } from './inspector.ts';
@@ -15,7 +17,7 @@ export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['en', 'zh'];
 export type Strings = Record<string, { en: string; zh: string }>;
 
-const TABLE: Strings = { ...app, ...ladder, ...terminal, ...inspector, ...certs };
+const TABLE: Strings = { ...app, ...controls, ...playground, ...ladder, ...terminal, ...inspector, ...certs };
 
 export function translate(lang: Lang, key: string, params?: Record<string, string | number>): string {
   const entry = TABLE[key];
