@@ -9,7 +9,8 @@ import { BACKOFF_MS, LabSocket, wsUrl, type SocketLike } from './ws-client.ts';
  * tested here; the real server is exercised by the e2e tests). Events are real recorded ones.
  */
 const events = loadFixture('acs-expired-openssl');
-const config = events[0]!.kind === 'session' ? events[0].config : null;
+const first = events[0];
+const config = first?.kind === 'session' ? first.config : null;
 
 class FakeSocket implements SocketLike {
   readyState = 0;
