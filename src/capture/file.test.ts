@@ -129,7 +129,7 @@ describe('pcapng', () => {
     new DataView(len.buffer).setUint32(28 + 4, 13, true); // first IDB length not a multiple of 4
     expect(codeOf(() => readPackets(len))).toBe('ERR_BAD_CAPTURE');
     const trail = f.slice();
-    trail[28 + 20 - 4] ^= 4; // first IDB's trailing length
+    trail[28 + 20 - 4]! ^= 4; // first IDB's trailing length
     expect(codeOf(() => readPackets(trail))).toBe('ERR_BAD_CAPTURE');
     const noIface = writePcapngBlocks([{ kind: 'epb', iface: 0, ts: 0n, data: Uint8Array.of(1) }]);
     expect(() => readPackets(noIface)).toThrow(/interface 0, but the section describes 0/);
