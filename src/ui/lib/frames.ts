@@ -182,6 +182,8 @@ export interface LadderMark {
   party: Party | null;
   /** The other end of the connection. */
   peer: Party | null;
+  /** The connection's client and server (for marks between them, such as a close). */
+  ends: [Party, Party] | null;
   /** The outcome says the session was aborted here (a close without alert). */
   aborted: boolean;
   afterMs?: number;
@@ -240,6 +242,8 @@ export function ladderModel(events: readonly LabEvent[]): LadderModel {
   const laneOf = (conn: number): LaneId => conns.get(conn)?.lane ?? 'main';
   const rows: LadderRow[] = [];
   const flights = new Map<string, LadderFlight>();
+  /** Per connection, the flight of its latest TLS message (HTTP and CWMP rows nest inside it). */
+  const openFlight = new Map<number, LadderFlight>();
   let attacker = false;
   let outcome: OutcomeEvent | null = null;
 
@@ -269,11 +273,12 @@ export function ladderModel(events: readonly LabEvent[]): LadderModel {
           error: e.error ?? null,
         };
         const fk = `${e.conn}:${e.flight}`;
-        const f = flights.get(fk);
+        let f = flights.get(fk);
         if (f) {
           f.last = rows.length;
           f.count++;
-        } else flights.set(fk, { key: fk, conn: e.conn, lane, flight: e.flight, from: e.from, to: e.to, first: rows.length, last: rows.length, count: 1 });
+        } else flights.set(fk, (f = { key: fk, conn: e.conn, lane, flight: e.flight, from: e.from, to: e.to, first: rows.length, last: rows.length, count: 1 }));
+        openFlight.set(e.conn, f);
         rows.push(row);
         break;
       }
@@ -289,6 +294,8 @@ export function ladderModel(events: readonly LabEvent[]): LadderModel {
           }
           if (n.kind === 'message' || n.kind === 'http') break;
         }
+        const nest = openFlight.get(e.conn);
+        if (!e.plain && nest && nest.from === e.from) nest.last = rows.length;
         rows.push({
           type: 'arrow',
           key: String(e.seq),
@@ -312,6 +319,8 @@ export function ladderModel(events: readonly LabEvent[]): LadderModel {
       }
       case 'cwmp': {
         if (e.from === 'attacker' || e.to === 'attacker') attacker = true;
+        const nest = openFlight.get(e.conn);
+        if (nest && nest.from === e.from) nest.last = rows.length;
         const summary = e.summary.startsWith(`${e.rpc} `) ? e.summary.slice(e.rpc.length + 1) : e.summary === e.rpc ? '' : e.summary;
         rows.push({
           type: 'arrow',
@@ -339,7 +348,8 @@ export function ladderModel(events: readonly LabEvent[]): LadderModel {
         const c = conns.get(e.conn);
         const party = e.action === 'close' ? null : e.from;
         const peer = party === null ? null : c ? (party === c.client ? c.server : c.client) : null;
-        rows.push({ type: 'mark', key: String(e.seq), seq: e.seq, t: e.t, conn: e.conn, lane: laneOf(e.conn), mark: e.action, party, peer, aborted: false });
+        const ends: [Party, Party] | null = c?.client && c.server ? [c.client, c.server] : null;
+        rows.push({ type: 'mark', key: String(e.seq), seq: e.seq, t: e.t, conn: e.conn, lane: laneOf(e.conn), mark: e.action, party, peer, ends, aborted: false });
         break;
       }
       case 'outcome':
@@ -360,11 +370,11 @@ export function ladderModel(events: readonly LabEvent[]): LadderModel {
       const closes = rows.filter((r): r is LadderMark => r.type === 'mark' && r.lane === 'main' && r.party === a.from && (r.mark === 'half-close' || r.mark === 'reset'));
       const hit = closes[0];
       if (hit) hit.aborted = true;
-      else rows.push({ type: 'mark', key: `${outcome.seq}`, seq: outcome.seq, t: outcome.t, conn: null, lane: 'main', mark: 'no-alert', party: a.from, peer: null, aborted: true });
+      else rows.push({ type: 'mark', key: `${outcome.seq}`, seq: outcome.seq, t: outcome.t, conn: null, lane: 'main', mark: 'no-alert', party: a.from, peer: null, ends: null, aborted: true });
     } else if (a.kind === 'timeout') {
-      rows.push({ type: 'mark', key: `${outcome.seq}`, seq: outcome.seq, t: outcome.t, conn: null, lane: 'main', mark: 'timeout', party: null, peer: null, aborted: true, afterMs: a.afterMs });
+      rows.push({ type: 'mark', key: `${outcome.seq}`, seq: outcome.seq, t: outcome.t, conn: null, lane: 'main', mark: 'timeout', party: null, peer: null, ends: null, aborted: true, afterMs: a.afterMs });
     } else {
-      rows.push({ type: 'mark', key: `${outcome.seq}`, seq: outcome.seq, t: outcome.t, conn: null, lane: 'main', mark: 'stopped', party: null, peer: null, aborted: true, reason: a.reason });
+      rows.push({ type: 'mark', key: `${outcome.seq}`, seq: outcome.seq, t: outcome.t, conn: null, lane: 'main', mark: 'stopped', party: null, peer: null, ends: null, aborted: true, reason: a.reason });
     }
   }
 
