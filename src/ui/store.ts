@@ -96,6 +96,8 @@ export interface LabState {
   tab: CenterTab;
   /** The side panel (fault playground, outcome, sessions) is shown. */
   sidePanel: boolean;
+  /** The certificate opened in the certificate view: `<owner>:<depth>` (e.g. `acs:0`, the ACS leaf), or null for the default. */
+  certSelected: string | null;
 }
 
 export const DEFAULT_SETUP: Setup = { preset: 'tls13', cipher: null, faults: [], verifier: 'node', mode: 'run' };
@@ -122,6 +124,7 @@ export function initialState(lang: Lang = 'en'): LabState {
     reconnectAt: null,
     tab: 'ladder',
     sidePanel: true,
+    certSelected: null,
   };
 }
 
@@ -152,6 +155,8 @@ export interface LabActions {
   setReconnectAt(at: number | null): void;
   setTab(tab: CenterTab): void;
   setSidePanel(on: boolean): void;
+  /** Open a certificate in the certificate view (`<owner>:<depth>`). */
+  selectCert(id: string | null): void;
   /** Records the prediction a session was started with. */
   attachPrediction(id: string, p: Prediction | null): void;
   /** Replays: how many events are still to be revealed. */
@@ -213,6 +218,7 @@ export function createLabStore(init: LabState = initialState()) {
     setReconnectAt: (reconnectAt) => set({ reconnectAt }),
     setTab: (tab) => set({ tab }),
     setSidePanel: (sidePanel) => set({ sidePanel }),
+    selectCert: (certSelected) => set({ certSelected }),
     attachPrediction: (id, prediction) =>
       set((st) => {
         const s = st.sessions[id];
