@@ -44,7 +44,8 @@ const connection = fc
     if (syn) {
       segs.push(seg(0, isn[0], TCP_SYN), seg(1, isn[1], TCP_SYN | TCP_ACK), seg(0, isn[0] + 1, TCP_ACK));
     }
-    const chunks = ([0, 1] as const).map((d) => {
+    const chunks: [TcpSegment[], TcpSegment[]] = [[], []];
+    for (const d of [0, 1] as const) {
       const pts = [...new Set(cuts[d].map((c) => c % (data[d].length + 1)))].sort((a, b) => a - b);
       const out: TcpSegment[] = [];
       let prev = 0;
@@ -52,8 +53,8 @@ const connection = fc
         if (p > prev) out.push(seg(d, isn[d] + (syn ? 1 : 0) + prev, TCP_ACK, data[d].subarray(prev, p)));
         prev = p;
       }
-      return out;
-    });
+      chunks[d] = out;
+    }
     const n = Math.max(chunks[0].length, chunks[1].length);
     for (let i = 0; i < n; i++) for (const d of [0, 1] as const) if (chunks[d][i]) segs.push(chunks[d][i]!);
     for (const d of [0, 1] as const) segs.push(seg(d, isn[d] + (syn ? 1 : 0) + data[d].length, TCP_FIN | TCP_ACK));
