@@ -1,5 +1,92 @@
-/** Placeholder until its owner lands the real view (see the UI issue). */
+import '@xterm/xterm/css/xterm.css';
+import '../ladder.css';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { TerminalController } from '../controllers/terminal.ts';
+import { useT } from '../i18n/index.ts';
+import { captureLines, plainText } from '../lib/frames.ts';
+import { selectCurrent, selectEvents, useLab } from '../store.ts';
+
+/** Copies text with the async clipboard, else the old selection-and-copy way. */
+async function copyToClipboard(text: string): Promise<boolean> {
+  try {
+    // Absent outside secure contexts (e.g. the app opened by IP address over plain HTTP).
+    const clip = globalThis.navigator?.clipboard as Clipboard | undefined;
+    if (clip) {
+      await clip.writeText(text);
+      return true;
+    }
+  } catch {
+    /* refused: try the fallback */
+  }
+  try {
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand?.('copy') ?? false;
+    area.remove();
+    return ok;
+  } catch {
+    return false;
+  }
+}
+
+/** The capture terminal: a live tshark-like packet list of the current session (xterm). */
 export function CaptureTerminal() {
-  return <section data-testid="captureterminal-pending" />;
+  const t = useT();
+  const lang = useLab((s) => s.lang);
+  const session = useLab((s) => s.current);
+  const events = useLab(selectEvents);
+  const live = useLab((s) => selectCurrent(s)?.status === 'running');
+  const projector = useLab((s) => s.projector);
+  const host = useRef<HTMLDivElement>(null);
+  const ctrl = useRef<TerminalController | null>(null);
+  const [status, setStatus] = useState<string>('');
+  // `t` changes with `lang`.
+  const lines = useMemo(() => captureLines(events, t), [events, lang]);
+  const fontSize = projector ? 18 : 13;
+
+  useEffect(() => {
+    const c = new TerminalController(host.current!, { fontSize, ariaLabel: t('terminal.aria') });
+    ctrl.current = c;
+    return () => {
+      c.destroy();
+      ctrl.current = null;
+    };
+    // Created once per mount; later changes arrive through update().
+  }, []);
+
+  useEffect(() => {
+    ctrl.current?.update({ session, lines, live, fontSize });
+  }, [session, lines, live, fontSize]);
+
+  useEffect(() => setStatus(''), [session]);
+
+  const copy = async () => {
+    const text = plainText(lines);
+    const ok = await copyToClipboard(text);
+    setStatus(ok ? t('terminal.copied', { n: lines.length }) : t('terminal.copyFailed'));
+  };
+
+  return (
+    <div className="capture">
+      <header className="capture__bar">
+        <h2 className="capture__title">{t('terminal.title')}</h2>
+        <span className="capture__status" role="status" aria-live="polite">
+          {status}
+        </span>
+        <button type="button" className="capture__copy" onClick={copy} title={t('terminal.copyHint')} disabled={lines.length === 0}>
+          {t('terminal.copy')}
+        </button>
+      </header>
+      <div className="capture__body">
+        <div data-testid="terminal" ref={host} className="capture__term" />
+        {lines.length === 0 && <p className="capture__empty">{t('terminal.empty')}</p>}
+      </div>
+    </div>
+  );
 }
 export default CaptureTerminal;
