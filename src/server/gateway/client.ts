@@ -27,6 +27,8 @@ export interface ClientOptions {
   keepEvents?: boolean;
   /** Called with every raw frame and its arrival time (performance.now()), before parsing. */
   onFrame?: (text: string, at: number) => void;
+  /** Called with every message and the frame's arrival time (performance.now(), taken before parsing). */
+  onMessage?: (m: ServerMessage, at: number) => void;
 }
 
 interface Waiter {
@@ -115,6 +117,7 @@ export class LabClient {
       options.onFrame?.(text, at);
       const raw: unknown = JSON.parse(text);
       const m = (options.validate === false ? raw : ServerMessageSchema.parse(raw)) as ServerMessage;
+      options.onMessage?.(m, at);
       this.receive(m);
     });
   }

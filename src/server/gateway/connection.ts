@@ -209,13 +209,14 @@ export class ClientConnection {
       case 'step': {
         const s = this.control(msg.session, 'step');
         if (s.mode !== 'step') throw new Reply('not_stepping', `session ${msg.session} runs in run mode: nothing is held to step through`, 'session');
-        s.control.step(msg.unit);
+        // Nothing held right now (the next record is still on its way): say so with what is held.
+        if (!s.control.step(msg.unit)) this.send({ type: 'held', session: s.id, pending: [...s.control.pending] });
         return;
       }
       case 'play': {
         const s = this.control(msg.session, 'play');
         if (s.mode !== 'step') throw new Reply('not_stepping', `session ${msg.session} runs in run mode already`, 'session');
-        s.control.play();
+        if (!s.control.play()) this.send({ type: 'held', session: s.id, pending: [...s.control.pending] });
         return;
       }
       case 'abort':
@@ -342,7 +343,7 @@ export class ClientConnection {
       this.send({ type: 'started', session: s.id, config, mode: s.mode, ...(ref !== undefined ? { ref } : {}) });
       s.announced = true;
       const unsubscribe = s.mode === 'step' ? s.control.onHeld((held) => this.send({ type: 'held', session: s.id, pending: held })) : null;
-      const options: RunOptions & { control: SessionControl } = { control: s.control };
+      const options: RunOptions & { control: SessionControl; idleMs?: number } = { control: s.control, idleMs: this.shared.limits.stepIdleMs };
       if (this.shared.wireHost) options.host = this.shared.wireHost;
       try {
         result = await runSession(config, wireScenario(scenario), (event) => this.send({ type: 'event', session: s.id, event }), options);

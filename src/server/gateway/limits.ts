@@ -16,6 +16,8 @@ export interface GatewayLimits {
   connections: number;
   /** A client that does not read: once this many bytes wait in its send buffer, the connection is closed (1008) and its sessions aborted. */
   maxBufferedBytes: number;
+  /** Step mode: a session nobody stepped (or played) for this long ends with an `idle` outcome. */
+  stepIdleMs: number;
   /** Ping interval; a client that did not answer the previous ping is disconnected. 0 disables. */
   heartbeatMs: number;
 }
@@ -29,6 +31,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   finishedPerConnection: 16,
   connections: 1000,
   maxBufferedBytes: 32 * 1024 * 1024,
+  stepIdleMs: 15 * 60_000,
   heartbeatMs: 30_000,
 };
 

@@ -203,8 +203,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       (closing ??= (async () => {
         if (heartbeat) clearInterval(heartbeat);
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const c of clients) c.terminate();
-        await Promise.allSettled([...pending]);
+        for (const c of clients) c.terminate(); // each connection aborts its sessions as it closes
+        // Aborted sessions release everything within milliseconds; never hang a shutdown on one that does not.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.allSettled([...pending]), new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+        clearTimeout(timer);
         server.closeAllConnections();
         wss.close();
         await stopped;

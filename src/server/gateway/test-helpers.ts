@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { closeLabKeyPool } from '../material.ts';
-import { closeSharedWireHost } from '../wire/host.ts';
+import { closeSharedWireHost, sharedWireHost } from '../wire/host.ts';
+import type { WireHost } from '../wire/protocol.ts';
 import type { Gateway, GatewayHealth } from './server.ts';
 
 /** Helpers shared by the gateway's test files (real server, real sessions). */
@@ -48,4 +49,29 @@ export async function shutdown(...gateways: (Gateway | undefined)[]): Promise<vo
   for (const g of gateways) await g?.close();
   await closeSharedWireHost();
   await closeLabKeyPool();
+}
+
+/** The shared wire host, with every session's wire side started `ms` late (keeps a run-mode session live for a moment). */
+export function delayedHost(ms: number): WireHost {
+  const inner = sharedWireHost();
+  const timers = new Map<string, NodeJS.Timeout>();
+  return {
+    start(s, report) {
+      timers.set(
+        s.id,
+        setTimeout(() => {
+          timers.delete(s.id);
+          inner.start(s, report);
+        }, ms),
+      );
+    },
+    finish(id) {
+      clearTimeout(timers.get(id));
+      timers.delete(id);
+      inner.finish(id);
+    },
+    control(id, request) {
+      inner.control(id, request);
+    },
+  };
 }

@@ -1,0 +1,116 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { LabClient, ServerError } from './client.ts';
+import { TokenBucket } from './limits.ts';
+import { startGateway, type Gateway } from './server.ts';
+import { health, shutdown, until } from './test-helpers.ts';
+
+const gateways: Gateway[] = [];
+async function gateway(limits: Parameters<typeof startGateway>[0] = {}): Promise<Gateway> {
+  const g = await startGateway({ port: 0, ...limits });
+  gateways.push(g);
+  return g;
+}
+afterAll(() => shutdown(...gateways));
+
+const held = { tls: '1.3', cwmp: false, mode: 'step' } as const;
+
+describe('session limits', () => {
+  it('busy past the per-connection and the total limit; a slot frees when a session ends; sessions end with their WebSocket', async () => {
+    const gw = await gateway({ limits: { sessionsPerConnection: 2, sessionsTotal: 3 } });
+    const a = await LabClient.connect(gw.wsUrl);
+    const b = await LabClient.connect(gw.wsUrl);
+    const a1 = await a.start(held);
+    const a2 = await a.start(held);
+    await expect(a.start(held)).rejects.toMatchObject({ reply: { code: 'busy' } });
+    const b1 = await b.start(held);
+    const err = await b.start(held).catch((e: ServerError) => e);
+    expect(err).toBeInstanceOf(ServerError);
+    expect((err as ServerError).reply).toMatchObject({ code: 'busy', ref: expect.any(String) });
+    expect((err as ServerError).reply.message).toContain('the server');
+    expect((await health(gw)).sessions).toBe(3);
+
+    // someone else's session is not yours to step
+    b.send({ type: 'step', session: a1.session, unit: 'record' });
+    expect(await b.next((m) => m.type === 'error')).toMatchObject({ code: 'unknown_session', session: a1.session });
+
+    a2.abort();
+    expect(await a2.ended).toBe('aborted');
+    const b2 = await b.start(held); // the total has room again
+    // closing A's WebSocket ends A's sessions (and only those)
+    await a.close();
+    expect(await until(async () => (await health(gw)).sessions === 2)).toBe(true);
+    expect(a1.endReason).toBeNull(); // A never heard: it was gone
+    b1.play();
+    b2.play();
+    expect(await b1.ended).toBe('finished');
+    expect(await b2.ended).toBe('finished');
+    expect(b1.events.at(-1)).toMatchObject({ kind: 'outcome', ok: true });
+    await b.close();
+  });
+
+  it('rate_limited past the starts per minute, per connection; the connection stays usable', async () => {
+    const gw = await gateway({ limits: { startsPerMinute: 3 } });
+    const a = await LabClient.connect(gw.wsUrl);
+    for (let i = 0; i < 3; i++) await a.run({ tls: '1.3', cwmp: false });
+    const e = (await a.start({ tls: '1.3', cwmp: false }).catch((x: ServerError) => x)) as ServerError;
+    expect(e.reply.code).toBe('rate_limited');
+    expect(e.reply.message).toMatch(/at most 3 a minute.*try again in \d+ s/);
+    // bad input is still answered for what it is, not with rate_limited
+    await expect(a.start({ faults: ['nope'] })).rejects.toMatchObject({ reply: { code: 'unknown_fault' } });
+    expect((await a.catalog()).faults.length).toBeGreaterThan(0);
+    // another connection has its own budget
+    const b = await LabClient.connect(gw.wsUrl);
+    expect((await b.run({ tls: '1.3', cwmp: false })).endReason).toBe('finished');
+    await a.close();
+    await b.close();
+  });
+
+  it('the token bucket refills over time', () => {
+    let now = 0;
+    const t = new TokenBucket(3, 3, () => now);
+    expect([t.take(), t.take(), t.take(), t.take()]).toEqual([true, true, true, false]);
+    expect(t.retryAfterMs()).toBe(20_000);
+    now = 19_999;
+    expect(t.take()).toBe(false);
+    now = 40_000;
+    expect(t.take()).toBe(true);
+    now = 10_000_000;
+    expect([t.take(), t.take(), t.take(), t.take()]).toEqual([true, true, true, false]); // never more than the burst
+  });
+
+  it('too_large past 64 KiB keeps the connection; exactly 64 KiB is fine', async () => {
+    const gw = await gateway();
+    const a = await LabClient.connect(gw.wsUrl);
+    const exact = '{"type":"catalog"}'.padEnd(64 * 1024, ' ');
+    expect(Buffer.byteLength(exact)).toBe(gw.limits.maxMessageBytes);
+    a.sendRaw(exact);
+    expect((await a.next()).type).toBe('catalog');
+    a.sendRaw(exact + ' ');
+    expect(await a.next()).toMatchObject({ type: 'error', code: 'too_large' });
+    expect((await a.run({ tls: '1.3', cwmp: false })).endReason).toBe('finished');
+    await a.close();
+  });
+
+  it('a step-mode session nobody touches ends with an idle outcome', async () => {
+    const gw = await gateway({ limits: { stepIdleMs: 400 } });
+    const a = await LabClient.connect(gw.wsUrl);
+    const s = await a.start(held);
+    expect(await s.ended).toBe('idle');
+    expect(s.events.at(-1)).toMatchObject({ kind: 'outcome', ok: false, abort: { kind: 'stopped', reason: 'idle' } });
+    expect((await health(gw)).sessions).toBe(0);
+    await a.close();
+  });
+
+  it('a client that stops reading is disconnected, its sessions aborted', async () => {
+    const gw = await gateway({ limits: { maxBufferedBytes: 64 * 1024, startsPerMinute: 100 } });
+    const a = await LabClient.connect(gw.wsUrl);
+    const other = await LabClient.connect(gw.wsUrl);
+    // Pause reading on A's socket: what the server sends piles up until the limit.
+    (a.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    for (let i = 0; i < 200; i++) a.send({ type: 'catalog' }); // ~1 MB of answers
+    expect(await until(async () => (await health(gw)).connections === 1, 10_000)).toBe(true);
+    expect((await other.catalog()).faults.length).toBeGreaterThan(0);
+    await other.close();
+    a.ws.terminate();
+  });
+});
