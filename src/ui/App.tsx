@@ -12,6 +12,7 @@ import { Narration } from './components/Narration.tsx';
 import { Notices } from './components/Notices.tsx';
 import { OutcomeCard } from './components/OutcomeCard.tsx';
 import { SessionList } from './components/SessionList.tsx';
+import { ViewBoundary } from './components/ViewBoundary.tsx';
 import { useT } from './i18n/index.ts';
 import { useLab, type CenterTab } from './store.ts';
 
@@ -39,17 +40,23 @@ export function App() {
       <div className={`workspace ${sidePanel ? 'with-side' : 'no-side'}`}>
         {sidePanel ? (
           <aside id="side-panel" className="side" aria-label={t('app.sideLabel')}>
-            <OutcomeCard />
-            <FaultPlayground />
-            <SessionList />
+            <ViewBoundary name="side">
+              <OutcomeCard />
+              <FaultPlayground />
+              <SessionList />
+            </ViewBoundary>
           </aside>
         ) : null}
         <CenterViews />
         <aside className="pane inspector-pane" aria-label={t('app.inspectorLabel')}>
-          <Inspector />
+          <ViewBoundary name="inspector">
+            <Inspector />
+          </ViewBoundary>
         </aside>
         <section className="pane terminal-pane" aria-label={t('app.terminalLabel')}>
-          <CaptureTerminal />
+          <ViewBoundary name="terminal">
+            <CaptureTerminal />
+          </ViewBoundary>
         </section>
       </div>
       <Notices />
@@ -102,7 +109,11 @@ function CenterViews() {
       </div>
       {TABS.map((id) => (
         <div key={id} id={`panel-${id}`} role="tabpanel" aria-labelledby={`tab-${id}`} className="tab-panel" hidden={tab !== id}>
-          {opened.has(id) ? <TabContent id={id} /> : null}
+          {opened.has(id) ? (
+            <ViewBoundary name={id}>
+              <TabContent id={id} />
+            </ViewBoundary>
+          ) : null}
         </div>
       ))}
     </main>

@@ -1,3 +1,7 @@
+// d3's package.json says "sideEffects": false, so a production bundle that imports only `select`
+// from 'd3' drops d3-transition's patch of selection.prototype.transition/interrupt, which the
+// views' animations use. Importing the module itself keeps the patch (d3-transition comes with d3).
+import 'd3-transition';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';

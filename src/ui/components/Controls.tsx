@@ -12,8 +12,8 @@ export function Controls() {
   return (
     <div className="controls" role="toolbar" aria-label={t('controls.label')}>
       <ScenarioControls />
-      <PlaybackControls />
       <FileControls />
+      <PlaybackControls />
     </div>
   );
 }
@@ -23,6 +23,7 @@ function ScenarioControls() {
   const setup = useLab((s) => s.setup);
   const catalog = useLab((s) => s.catalog);
   const setSetup = useLab((s) => s.setSetup);
+  const connection = useLab((s) => s.connection);
   const suites = suitesFor(catalog, setup.preset);
   const verifiers = catalog?.verifiers ?? ['node', 'openssl'];
   return (
@@ -70,6 +71,9 @@ function ScenarioControls() {
           ))}
         </div>
       </div>
+      <button type="button" className="btn primary run" data-testid="run" onClick={() => act.run()} disabled={connection !== 'open'} aria-keyshortcuts="R" title={t('controls.runHint')}>
+        {t('controls.run')}
+      </button>
     </fieldset>
   );
 }
@@ -78,7 +82,6 @@ const SPEEDS = [2000, 1000, 500, 250] as const;
 
 function PlaybackControls() {
   const t = useT();
-  const connection = useLab((s) => s.connection);
   const canStep = useLab(selectCanStep);
   const held = useLab(selectHeldRecords);
   const cur = useLab(selectCurrent);
@@ -90,11 +93,8 @@ function PlaybackControls() {
   const liveWaiting = cur?.source === 'live' && cur.mode === 'step' && running && held === 0;
   const stepEnabled = canStep && !liveWaiting;
   return (
-    <fieldset className="group">
+    <fieldset className="group playback">
       <legend className="sr-only">{t('controls.playback')}</legend>
-      <button type="button" className="btn primary" data-testid="run" onClick={() => act.run()} disabled={connection !== 'open'} aria-keyshortcuts="R" title={t('controls.runHint')}>
-        {t('controls.run')}
-      </button>
       <div className="joined">
         <button type="button" className="btn" data-testid="step" onClick={() => act.step()} disabled={!stepEnabled} aria-keyshortcuts="Space ArrowRight" title={t('controls.stepHint')}>
           {t('controls.step')}
@@ -154,7 +154,7 @@ function FileControls() {
   // Live sessions export from the service; a replayed transcript exports from itself; a capture is already a file.
   const exportable = ended && (cur?.source === 'live' || cur?.source === 'transcript');
   return (
-    <fieldset className="group">
+    <fieldset className="group files">
       <legend className="sr-only">{t('controls.files')}</legend>
       <button type="button" className="btn" data-testid="open-file" onClick={() => input.current?.click()} title={t('files.openHint')}>
         {t('files.open')}
