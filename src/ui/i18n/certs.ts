@@ -77,6 +77,10 @@ export const certs: Strings = {
   'certs.real.ignored': { en: 'Found {name} ({code}) — “{text}” — but verification was off: the {side} carried on.', zh: '发现 {name}（{code}）——“{text}”——但校验已关闭：{side} 继续了会话。' },
   'certs.real.authError': { en: 'Node.js authorizationError: {error}', zh: 'Node.js authorizationError：{error}' },
   'certs.real.notReached': { en: 'The {side} never verified it: the handshake stopped earlier.', zh: '{side} 没有进行校验：握手在此之前就已中止。' },
+  'certs.real.attacker': {
+    en: 'The CPE was talking to the attacker: this verdict is about the attacker’s certificate, not the ACS chain shown here.',
+    zh: 'CPE 实际上在与攻击者通信：此结论针对的是攻击者的证书，而不是这里显示的 ACS 证书链。',
+  },
   'certs.real.none': { en: 'No verdict was reported.', zh: '没有报告校验结论。' },
   'certs.real.here': { en: '{verifier} reported its error at this certificate', zh: '{verifier} 在这张证书处报告了错误' },
   'certs.real.mark': { en: '{verifier}: ✕ here', zh: '{verifier}：✕ 在此' },

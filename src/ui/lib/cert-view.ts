@@ -1,0 +1,162 @@
+/**
+ * The certificate view's model: for each side's chain, the browser's checks (cert-parse.ts) and the
+ * REAL verdict its verifier reported (the outcome, or the endpoint's verify event while running),
+ * then the d3 tree data. Pure: the component feeds it store data and a translate function.
+ */
+import type { LabEvent, OutcomeEvent, SessionEventT, VerifyError } from '../../protocol/events.ts';
+import type { CertTreeData, CertTreeNode, CertNodeStatus } from '../controllers/cert-tree.ts';
+import { verifyChain, type ChainNode, type ChainReport } from './cert-parse.ts';
+
+export type Owner = 'cpe' | 'acs';
+
+export type RealVerdict =
+  | { state: 'pending' | 'ok' | 'notReached' | 'none' }
+  | { state: 'fail' | 'ignored'; error: VerifyError | null; authorizationError: string | null };
+
+export interface SideModel {
+  /** Whose chain. */
+  owner: Owner;
+  /** Who verifies it (the other side). */
+  verifier: Owner;
+  report: ChainReport;
+  real: RealVerdict;
+  /** Depth in the path where the real verifier reported its error, when known. */
+  realDepth: number | null;
+  /** The verifier's peer was an on-path attacker: its verdict is about the attacker's certificate. */
+  aboutAttacker: boolean;
+}
+
+const NAME_ERRORS = new Set(['X509_V_ERR_HOSTNAME_MISMATCH', 'X509_V_ERR_IP_ADDRESS_MISMATCH', 'X509_V_ERR_EMAIL_MISMATCH']);
+
+/** What `side`'s verifier said about its peer's certificate. */
+export function realVerdict(side: Owner, events: readonly LabEvent[], outcome: OutcomeEvent | null, running: boolean): RealVerdict {
+  if (outcome) {
+    const s = outcome[side];
+    if (s.verifyError || s.verifiedPeer === false) {
+      const fatal = outcome.abortedBy === side || !s.secure;
+      return { state: fatal ? 'fail' : 'ignored', error: s.verifyError, authorizationError: s.authorizationError };
+    }
+    if (s.verifiedPeer === true) return { state: 'ok' };
+    return { state: 'notReached' };
+  }
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.kind === 'endpoint' && e.side === side && e.what === 'verify' && e.verifyError) return { state: 'fail', error: e.verifyError, authorizationError: null };
+    if (e.kind === 'endpoint' && e.side === side && e.what === 'secure' && e.authorized === true) return { state: 'ok' };
+  }
+  return { state: running ? 'pending' : 'none' };
+}
+
+/** The path depth an error points at: its depth, or the leaf for a name mismatch (reported without a depth). */
+export function errorDepth(v: RealVerdict): number | null {
+  if (v.state !== 'fail' && v.state !== 'ignored') return null;
+  const e = v.error;
+  if (!e) return null;
+  if (e.depth !== null) return e.depth;
+  return NAME_ERRORS.has(e.name) ? 0 : null;
+}
+
+export function sideModels(session: SessionEventT, events: readonly LabEvent[], outcome: OutcomeEvent | null, running: boolean): SideModel[] {
+  const at = new Date(session.startedAt);
+  const level = session.config.verifier === 'node' ? 1 : 2;
+  const attacker = (outcome?.attacker ?? null) !== null || events.some((e) => e.kind === 'message' && (e.from === 'attacker' || e.to === 'attacker'));
+  const certs = session.certificates;
+  const build = (owner: Owner): SideModel => {
+    const verifier: Owner = owner === 'acs' ? 'cpe' : 'acs';
+    const report = verifyChain({
+      chain: certs[owner].chain,
+      trust: certs[verifier].trust,
+      expectedName: certs[verifier].expectsPeerName,
+      purpose: owner === 'acs' ? 'serverAuth' : 'clientAuth',
+      securityLevel: level,
+      at,
+    });
+    const real = realVerdict(verifier, events, outcome, running);
+    const aboutAttacker = attacker && verifier === 'cpe';
+    return { owner, verifier, report, real, realDepth: aboutAttacker ? null : errorDepth(real), aboutAttacker };
+  };
+  // The CPE on the left, the ACS on the right, as on the ladder.
+  return [build('cpe'), build('acs')];
+}
+
+export const nodeId = (owner: Owner, depth: number): string => `${owner}:${depth}`;
+export const MISSING = 'missing';
+
+export function nodeStatus(n: ChainNode): CertNodeStatus {
+  if (!n.parsed.ok) return 'fail';
+  if (n.checks.some((c) => c.status === 'fail')) return 'fail';
+  if (n.checks.some((c) => c.status === 'warn')) return 'warn';
+  return 'pass';
+}
+
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+export function nodeTitle(n: ChainNode, t: Translate): string {
+  if (!n.parsed.ok) return t('certs.unparsable');
+  return n.parsed.cert.subject.cn ?? (n.parsed.cert.subject.text || '—');
+}
+
+/** The d3 tree for both sides (root at the top, leaf at the bottom). */
+export function treeData(models: readonly SideModel[], t: Translate, selected: string | null, verifierName: string): CertTreeData {
+  const sides = models.map((m) => {
+    const path = m.report.path;
+    let child: CertTreeNode | null = null;
+    // Build from the leaf up: each node's child is the one below it.
+    for (const n of path) {
+      const status = nodeStatus(n);
+      const role = n.role;
+      const realMark = m.realDepth === n.depth ? t('certs.real.mark', { verifier: verifierName }) : null;
+      const subtitle = `${t(`certs.role.${role}`)} · ${t('certs.depth', { n: n.depth })}`;
+      const node: CertTreeNode = {
+        id: nodeId(m.owner, n.depth),
+        title: nodeTitle(n, t),
+        subtitle,
+        role,
+        anchor: n.source === 'trust',
+        status,
+        realMark,
+        aria: [nodeTitle(n, t), subtitle, n.source === 'trust' ? t('certs.anchorMark') : '', t(`certs.status.${status}`), realMark ?? ''].filter(Boolean).join(', '),
+        children: child ? [child] : [],
+      };
+      child = node;
+    }
+    if (child && m.report.missingIssuer !== null) {
+      const title = m.report.missingIssuer;
+      child = {
+        id: `${m.owner}:${MISSING}`,
+        title: t('certs.missingName', { name: title }),
+        subtitle: t('certs.role.missing'),
+        role: 'missing',
+        anchor: false,
+        status: 'unknown',
+        realMark: null,
+        aria: `${t('certs.role.missing')}: ${title}`,
+        children: [child],
+      };
+    }
+    return { id: m.owner, title: t(`certs.side.${m.owner}`), root: child, empty: t('certs.reason.noChain') };
+  });
+  return { sides, selected, anchorLabel: t('certs.anchorMark'), label: t('certs.treeLabel') };
+}
+
+/** The chain node an id names, if any. */
+export function findNode(models: readonly SideModel[], id: string | null): { model: SideModel; node: ChainNode } | null {
+  if (!id) return null;
+  const [owner, depth] = id.split(':');
+  const model = models.find((m) => m.owner === owner);
+  const node = model?.report.path.find((n) => String(n.depth) === depth);
+  return model && node ? { model, node } : null;
+}
+
+/** The certificate to open first: where the real verifier failed, else the first failing browser check, else the ACS leaf. */
+export function defaultSelection(models: readonly SideModel[]): string | null {
+  for (const m of models) if (m.realDepth !== null && m.report.path.some((n) => n.depth === m.realDepth)) return nodeId(m.owner, m.realDepth);
+  for (const m of [...models].reverse()) {
+    const bad = m.report.path.find((n) => nodeStatus(n) === 'fail');
+    if (bad) return nodeId(m.owner, bad.depth);
+  }
+  const acs = models.find((m) => m.owner === 'acs' && m.report.path.length);
+  if (acs) return nodeId('acs', 0);
+  const any = models.find((m) => m.report.path.length);
+  return any ? nodeId(any.owner, 0) : null;
+}
