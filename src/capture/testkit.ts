@@ -254,3 +254,96 @@ export function linkFrame(linktype: number, ip: Uint8Array, opts: { vlan?: boole
       throw new Error(`testkit: no builder for link type ${linktype}`);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A synthetic TLS 1.2 capture of any size (tests and bench): a CPE downloading a file from the ACS
+// in ranged GETs over TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, every record really encrypted with
+// keys derived from a logged master secret, written by the project's own pcapng writer (with DSB).
+// ---------------------------------------------------------------------------------------------
+
+export interface SyntheticDownload {
+  pcapng: Uint8Array;
+  keyLog: string;
+  /** Bytes of the file downloaded, in `parts` HTTP responses. */
+  bodyBytes: number;
+  parts: number;
+  /** ApplicationData records the server sent. */
+  serverRecords: number;
+}
+
+export async function syntheticDownload(targetBytes: number, opts: { keyLog?: boolean } = {}): Promise<SyntheticDownload> {
+  const [{ nodeCrypto }, { keyBlock12 }, { RecordProtection }, { writePcapng }, { toHex }] = await Promise.all([
+    import('../server/crypto-node.ts'),
+    import('../protocol/tls/keyschedule.ts'),
+    import('../protocol/tls/record-protection.ts'),
+    import('../protocol/pcapng.ts'),
+    import('../protocol/tls/fields.ts'),
+  ]);
+  let seed = 0x2545f491;
+  const rand = (n: number) => {
+    const b = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      b[i] = seed & 0xff;
+    }
+    return b;
+  };
+  const cat = (...xs: Uint8Array[]) => {
+    const out = new Uint8Array(xs.reduce((n, x) => n + x.length, 0));
+    let o = 0;
+    for (const x of xs) { out.set(x, o); o += x.length; }
+    return out;
+  };
+  const u16 = (n: number) => Uint8Array.of(n >> 8, n & 0xff);
+  const u24 = (n: number) => Uint8Array.of(n >> 16, (n >> 8) & 0xff, n & 0xff);
+  const hs = (type: number, body: Uint8Array) => cat(Uint8Array.of(type), u24(body.length), body);
+  const record = (type: number, body: Uint8Array, version = 0x0303) => cat(Uint8Array.of(type), u16(version), u16(body.length), body);
+  const ascii = (s: string) => new TextEncoder().encode(s);
+
+  const cr = rand(32);
+  const sr = rand(32);
+  const master = rand(48);
+  const suite = 0xc02f; // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+  const clientHello = hs(1, cat(u16(0x0303), cr, Uint8Array.of(0), u16(2), u16(suite), Uint8Array.of(1, 0), u16(0)));
+  const serverHello = hs(2, cat(u16(0x0303), sr, Uint8Array.of(0), u16(suite), Uint8Array.of(0), u16(0)));
+  const kb = keyBlock12(nodeCrypto, 'SHA-256', 'AES-128-GCM', master, cr, sr);
+  const cp = new RecordProtection(nodeCrypto, kb.client, 'tls12');
+  const spr = new RecordProtection(nodeCrypto, kb.server, 'tls12');
+  const ccs = record(20, Uint8Array.of(1));
+
+  type Ev = { kind: 'open'; tUs: number } | { kind: 'data'; tUs: number; from: 'client' | 'server'; bytes: Uint8Array } | { kind: 'fin'; tUs: number; from: 'client' | 'server' };
+  let t = 1_700_000_000_000_000;
+  const events: Ev[] = [{ kind: 'open', tUs: t }];
+  const send = (from: 'client' | 'server', bytes: Uint8Array) => events.push({ kind: 'data', tUs: (t += 20), from, bytes });
+  send('client', record(22, clientHello, 0x0301));
+  send('server', record(22, cat(serverHello, hs(14, new Uint8Array(0)))));
+  send('client', cat(record(22, hs(16, cat(Uint8Array.of(32), rand(32)))), ccs, cp.seal(22, hs(20, rand(12)))));
+  send('server', cat(ccs, spr.seal(22, hs(20, rand(12)))));
+
+  const PART = 8 << 20; // each response well under the HTTP parser's 16 MiB body limit
+  const body = rand(Math.min(PART, targetBytes)); // the same bytes for every part
+  let sent = 0;
+  let parts = 0;
+  let serverRecords = 0;
+  while (sent < targetBytes) {
+    const n = Math.min(PART, targetBytes - sent);
+    send('client', cp.seal(23, ascii(`GET /firmware/cpe-4.2.bin HTTP/1.1\r\nHost: acs.lab.test\r\nRange: bytes=${sent}-${sent + n - 1}\r\n\r\n`)));
+    const head = ascii(`HTTP/1.1 206 Partial Content\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes ${sent}-${sent + n - 1}/${targetBytes}\r\nContent-Length: ${n}\r\n\r\n`);
+    const stream = cat(head, body.subarray(0, n));
+    for (let o = 0; o < stream.length; o += 16384) {
+      send('server', spr.seal(23, stream.subarray(o, Math.min(stream.length, o + 16384))));
+      serverRecords++;
+    }
+    sent += n;
+    parts++;
+  }
+  send('client', cp.seal(21, Uint8Array.of(1, 0)));
+  events.push({ kind: 'fin', tUs: (t += 20), from: 'client' });
+  send('server', spr.seal(21, Uint8Array.of(1, 0)));
+  events.push({ kind: 'fin', tUs: (t += 20), from: 'server' });
+  const keyLog = `CLIENT_RANDOM ${toHex(cr)} ${toHex(master)}\n`;
+  const pcapng = writePcapng({ connections: [{ client: { ip: '192.0.2.10', port: 50000 }, server: { ip: '198.51.100.1', port: 443 }, events }], ...(opts.keyLog === false ? {} : { keyLog }), comment: 'synthetic TLS 1.2 download (Handshake Lab tests)' });
+  return { pcapng, keyLog, bodyBytes: sent, parts, serverRecords };
+}

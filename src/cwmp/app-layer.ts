@@ -77,7 +77,8 @@ export class AppLayer {
       bodyLength: m.bodyLength,
       plain: this.plain,
     });
-    if (m.body.length === 0 || isEmptyHttpBody(utf8.decode(m.body))) return; // e.g. the CPE's empty POST, a 204
+    // e.g. the CPE's empty POST, a 204 (a body starting with a visible ASCII character is not empty: no need to decode megabytes)
+    if (m.body.length === 0 || (!(m.body[0]! > 0x20 && m.body[0]! < 0x7f) && isEmptyHttpBody(utf8.decode(m.body)))) return;
     if (!isSoap(m) && !/^\s*</.test(utf8.decode(m.body.subarray(0, 64)))) return;
     try {
       const env = decodeEnvelope(m.body);

@@ -23,11 +23,22 @@ export interface Field {
 }
 
 const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Each byte's two hex digits as one little-endian 16-bit word of ASCII codes. */
+const HEX_PAIR = Uint16Array.from(HEX_BYTE, (h) => h.charCodeAt(0) | (h.charCodeAt(1) << 8));
+const ascii = new TextDecoder('latin1');
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += HEX_BYTE[b[i]!]!;
-  return s;
+  if (b.length < 64 || !LITTLE_ENDIAN) {
+    let s = '';
+    for (let i = 0; i < b.length; i++) s += HEX_BYTE[b[i]!]!;
+    return s;
+  }
+  // Long inputs (application data records): one buffer of ASCII digits decoded at once, instead of
+  // one intermediate string per byte.
+  const out = new Uint16Array(b.length);
+  for (let i = 0; i < b.length; i++) out[i] = HEX_PAIR[b[i]!]!;
+  return ascii.decode(out);
 }
 
 /** Longest byte string copied into a Field's `value`. */
