@@ -3,6 +3,7 @@
  *  - 200 sequential TLS 1.3 mutual-TLS sessions, each with one HTTP request/response:
  *    median direct (Node to Node) vs through the wiretap relay with parsing and decryption.
  *  - Session-certificate issuance from the warm key pool: median and p95.
+ *  - The WebSocket service (bench/ws.ts): event latency, 100 clients × sessions back to back.
  *  - Peak RSS.
  */
 import { benchIssuance } from '../src/pki/index.ts';
@@ -11,6 +12,7 @@ import type { SessionMaterial } from '../src/server/session.ts';
 import { closeSharedWireHost } from '../src/server/wire/host.ts';
 import { resolveConfig } from '../src/server/modes.ts';
 import { runSession } from '../src/server/session.ts';
+import { benchWs } from './ws.ts';
 
 const N = Number(process.env.BENCH_SESSIONS ?? 200);
 
@@ -70,6 +72,9 @@ async function main(): Promise<void> {
   const alerts = rows.filter((r) => r.alert).length;
   console.log(`\nFault matrix: ${rows.length} real sessions (${rows.length / 4} faults × TLS 1.2/1.3 × node/openssl) in ${secs.toFixed(1)} s (target < 60 s, certificates built once per fault)`);
   console.log(`  ${failed} failed as the fault intends, ${rows.length - failed} succeeded; ${alerts} ended with a TLS alert on the wire; explainer agreed in ${rows.filter((r) => r.agrees).length} of ${rows.length}`);
+
+  console.log('');
+  await benchWs({ durationS: Number(process.env.BENCH_WS_SECONDS ?? 60) });
 
   const maxRssMiB = process.resourceUsage().maxRSS / 1024;
   console.log(`\nPeak RSS: ${maxRssMiB.toFixed(1)} MiB`);
