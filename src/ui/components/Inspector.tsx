@@ -109,10 +109,8 @@ function spacedHex(h: string): string {
 
 function MessageHeader({ ev }: { ev: MessageEvent }) {
   const t = useT();
-  const lang = useLab((s) => s.lang);
   const r = ev.record;
   const lock = !ev.encrypted ? 'plain' : ev.decrypted ? 'decrypted' : 'encrypted';
-  const doc = messageDoc(ev.name);
   return (
     <header className={`insp-head k-${messageKind(ev.name)}`}>
       <div className="insp-title">
@@ -125,11 +123,6 @@ function MessageHeader({ ev }: { ev: MessageEvent }) {
         <span>{t(`inspector.lock.${lock}`)}</span>
       </div>
       {ev.summary ? <p className="insp-summary">{ev.summary}</p> : null}
-      {doc ? (
-        <p className="insp-msgdoc">
-          {doc[lang]} <cite>{doc.ref}</cite>
-        </p>
-      ) : null}
       <dl className="insp-record">
         <div>
           <dt>{t('inspector.record.type')}</dt>
@@ -402,9 +395,20 @@ function FieldDetail({ ev, node }: { ev: MessageEvent; node: TreeNode | null }) 
   const t = useT();
   const lang = useLab((s) => s.lang);
   if (!node) {
+    // Nothing hovered: what this message is for, and how to explore it.
+    const doc = messageDoc(ev.name);
     return (
       <div className="fdetail" data-testid="field-doc" aria-live="polite">
-        <p className="muted">{t('inspector.emptyHint')}</p>
+        {doc ? (
+          <>
+            <div className="fdetail-head">
+              <strong>{t('inspector.about')}</strong>
+            </div>
+            <p className="fdetail-doc">{doc[lang]}</p>
+            <p className="fdetail-ref">{t('inspector.ref', { ref: doc.ref })}</p>
+          </>
+        ) : null}
+        <p className="muted small fdetail-hint">{t('inspector.emptyHint')}</p>
       </div>
     );
   }

@@ -62,6 +62,8 @@ export class HexView {
   private cursor: number | null = null;
   private hovered: number | null = null;
   private destroyed = false;
+  /** Re-renders the window of rows when the viewport changes size (a pane resized or enlarged). */
+  private readonly ro: ResizeObserver | null;
   private readonly onScroll = () => this.render(false);
   private readonly onOver = (e: Event) => {
     const off = this.offsetOf(e.target);
@@ -161,6 +163,8 @@ export class HexView {
     this.viewport.addEventListener('click', this.onClick);
     this.viewport.addEventListener('keydown', this.onKey);
     this.viewport.addEventListener('blur', this.onBlur);
+    this.ro = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.render(false)) : null;
+    this.ro?.observe(this.viewport);
   }
 
   get rowCount(): number {
@@ -221,6 +225,7 @@ export class HexView {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.ro?.disconnect();
     this.viewport.removeEventListener('scroll', this.onScroll);
     this.viewport.removeEventListener('mouseover', this.onOver);
     this.viewport.removeEventListener('mouseleave', this.onLeave);

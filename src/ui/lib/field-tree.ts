@@ -47,23 +47,28 @@ export function visibleRows(tree: FieldTree, expanded: ReadonlySet<string>): Tre
   return out;
 }
 
-/** The deepest field whose bytes contain `offset` (first match at each level), or null. */
+/**
+ * The most specific field holding the byte at `offset`: the narrowest range that contains it; among
+ * equally narrow ones (a parent and children decoded over the same bytes) the outermost. Null when
+ * no field covers the byte.
+ */
 export function deepestAt(tree: FieldTree, offset: number): TreeNode | null {
-  let found: TreeNode | null = null;
-  let level = tree.roots;
-  for (;;) {
-    const hit = level.find((n) => n.field.start <= offset && offset < n.field.end);
-    if (!hit) return found;
-    found = hit;
-    level = hit.children;
-  }
+  let best: TreeNode | null = null;
+  const len = (n: TreeNode) => n.field.end - n.field.start;
+  const walk = (ns: TreeNode[]): void => {
+    for (const n of ns) {
+      if (!(n.field.start <= offset && offset < n.field.end)) continue;
+      if (!best || len(n) < len(best)) best = n;
+      walk(n.children);
+    }
+  };
+  walk(tree.roots);
+  return best;
 }
 
-/** The deepest field with exactly this range; else the deepest one containing its first byte. */
+/** The outermost field with exactly this range; else the most specific one holding its first byte. */
 export function nodeForRange(tree: FieldTree, r: { start: number; end: number }): TreeNode | null {
-  let exact: TreeNode | null = null;
-  for (const n of tree.all) if (n.field.start === r.start && n.field.end === r.end && (!exact || n.depth > exact.depth)) exact = n;
-  return exact ?? deepestAt(tree, r.start);
+  return tree.all.find((n) => n.field.start === r.start && n.field.end === r.end) ?? deepestAt(tree, r.start);
 }
 
 /** Paths of the node's ancestors (outermost first). */
