@@ -149,7 +149,7 @@ describe('ladder controller', () => {
     const cr = arrowsIn(host).filter((a) => a.dataset.lane === 'cr');
     expect(cr.map((a) => a.dataset.name)).toEqual(['HTTP GET', 'HTTP 401', 'HTTP GET', 'HTTP 200']);
     expect(host.querySelector('.ladder__lane-title')!.textContent).toBe('Connection Request (plain HTTP)');
-    expect(host.querySelector('rect.lane-cr')).not.toBeNull();
+    expect(host.querySelector('rect.lane-bg-cr')).not.toBeNull();
     // Its arrows sit right of every main-lane arrow.
     const mainMax = Math.max(...arrowsIn(host).filter((a) => a.dataset.lane === 'main').map((a) => Number(a.querySelector('line.shaft')!.getAttribute('x1'))));
     for (const a of cr) expect(Math.min(Number(a.querySelector('line.shaft')!.getAttribute('x1')), Number(a.querySelector('line.shaft')!.getAttribute('x2')))).toBeGreaterThan(mainMax);

@@ -1,4 +1,4 @@
-import { easeCubicOut, select, type Selection } from 'd3';
+import { easeCubicOut, interrupt, select, type Selection } from 'd3';
 import type { Party } from '../../protocol/events.ts';
 import { arrowText, KINDS, markText, partyName, type HeldView, type LaneId, type LadderArrow, type LadderMark, type LadderModel, type LadderRow, type MessageKind, type Translate } from '../lib/frames.ts';
 
@@ -55,6 +55,16 @@ const ARROW_MS = 420;
 const BULK = 40;
 
 let instances = 0;
+
+/**
+ * Stops a node's transitions (and those of its descendants). Using d3-transition's own `interrupt`
+ * also keeps that module in the bundle: d3 is marked side-effect free, so without a binding from it
+ * the bundler drops the module that adds selection.transition() / .interrupt().
+ */
+function stop(root: Element, name?: string): void {
+  interrupt(root, name);
+  for (const n of root.querySelectorAll('*')) interrupt(n, name);
+}
 
 interface Layout {
   width: number;
@@ -167,7 +177,8 @@ export class LadderController {
     const sessionChanged = data.session !== this.session;
     if (sessionChanged) {
       this.session = data.session;
-      select(this.gRows).selectAll('*').interrupt().remove();
+      stop(this.gRows);
+      this.gRows.replaceChildren();
       select(this.gFlights).selectAll('*').remove();
       this.painted.clear();
       this.flightSig.clear();
@@ -189,7 +200,7 @@ export class LadderController {
     this.gRows.removeEventListener('keydown', this.onKey);
     this.scroller.removeEventListener('wheel', this.onWheel);
     this.scroller.removeEventListener('scroll', this.onScroll);
-    select(this.gRows).selectAll('*').interrupt();
+    stop(this.gRows);
     this.host.replaceChildren();
     this.host.classList.remove('ladder');
   }
@@ -332,10 +343,10 @@ export class LadderController {
   private drawLanes(d: LadderData, L: Layout): void {
     const lanes = L.cr ? [{ key: 'cr', x0: L.cr[0], x1: L.cr[1] }] : [];
     select(this.gLanes)
-      .selectAll<SVGRectElement, (typeof lanes)[number]>('rect.lane')
+      .selectAll<SVGRectElement, (typeof lanes)[number]>('rect.lane-bg')
       .data(lanes, (l) => l.key)
       .join('rect')
-      .attr('class', 'lane lane-cr')
+      .attr('class', 'lane-bg lane-bg-cr')
       .attr('x', (l) => l.x0)
       .attr('width', (l) => l.x1 - l.x0)
       .attr('y', 0)
@@ -370,7 +381,9 @@ export class LadderController {
     const update = select(this.gRows)
       .selectChildren<SVGGElement, LadderRow>()
       .data(rows, (r) => r.key);
-    update.exit().interrupt().remove();
+    update.exit().each(function () {
+      stop(this as Element);
+    }).remove();
     const entered: RowSel = update.enter().append('g');
     const sel = entered.merge(update);
 
@@ -390,7 +403,7 @@ export class LadderController {
       const k = index.get(r.key)!;
       const g = select(node);
       if (isNew) this.build(g, r);
-      else g.interrupt('enter');
+      else stop(node, 'enter');
       g.attr('transform', `translate(0,${L.ys[k]})`);
       if (r.type === 'arrow') this.paintArrow(g as unknown as Selection<SVGGElement, LadderArrow, null, undefined>, r, w, L, L.hs[k]!, d);
       else this.paintMark(g as unknown as Selection<SVGGElement, LadderMark, null, undefined>, r, w.label, L, L.hs[k]!, d);
@@ -457,7 +470,8 @@ export class LadderController {
 
   private paintArrow(g: Selection<SVGGElement, LadderArrow, null, undefined>, r: LadderArrow, w: { label: string; detail: string; aria: string }, L: Layout, h: number, d: LadderData): void {
     const node = g.node()!;
-    node.setAttribute('class', `row arrow k-${r.kind} layer-${r.layer} lane-${r.lane}${r.aborted ? ' is-aborted' : ''}${r.error ? ' has-error' : ''}`);
+    const level = r.text.alert ? ` alert-${r.text.alert.level}` : '';
+    node.setAttribute('class', `row arrow k-${r.kind} layer-${r.layer} lane-${r.lane}${level}${r.aborted ? ' is-aborted' : ''}${r.error ? ' has-error' : ''}`);
     node.setAttribute('aria-label', w.aria);
     node.setAttribute('data-aborted', String(r.aborted));
     const P = this.parts.get(node)!;
@@ -503,7 +517,7 @@ export class LadderController {
       const nameText = truncate(w.label, room, (CHAR.detail + 0.6) * L.font);
       name.textContent = nameText;
       const left = room - nameText.length * (CHAR.detail + 0.6) * L.font - 16;
-      inline.textContent = w.detail && !compact && left > 40 ? `  ${truncate(w.detail, left, CHAR.detail * L.font)}` : '';
+      inline.textContent = w.detail && !compact && left > 110 ? `  ${truncate(w.detail, left, CHAR.detail * L.font)}` : '';
     } else {
       name.textContent = truncate(w.label, room, CHAR.label * L.font);
       inline.textContent = '';
@@ -530,8 +544,10 @@ export class LadderController {
       ab.setAttribute('transform', `translate(${fx},${lineY})`);
       const txt = P.abortText!;
       txt.textContent = d.t('ladder.mark.abortedShort');
-      txt.setAttribute('x', String(-dir * 14));
-      txt.setAttribute('text-anchor', dir > 0 ? 'end' : 'start');
+      // Inside the lane, under the shaft next to the ✕ (outside it is the flight bracket's place).
+      txt.setAttribute('x', String(dir * 14));
+      txt.setAttribute('y', '17');
+      txt.setAttribute('text-anchor', dir > 0 ? 'start' : 'end');
     } else ab.setAttribute('display', 'none');
   }
 

@@ -1,6 +1,6 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal, type ITheme } from '@xterm/xterm';
-import { plainText, type TermLine, type TermStyle } from '../lib/frames.ts';
+import { displayWidth, plainText, type TermLine, type TermStyle } from '../lib/frames.ts';
 
 /**
  * The capture terminal: an xterm.js terminal (read-only) showing the packet list that
@@ -54,6 +54,8 @@ export function ansiLine(l: TermLine): string {
 export interface LineSink {
   reset(): void;
   write(text: string): void;
+  /** The screen's size in cells (null: unknown, so a changed line always means starting over). */
+  size(): { cols: number; rows: number } | null;
 }
 
 export interface Timers {
@@ -63,14 +65,19 @@ export interface Timers {
 const REAL_TIMERS: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
 
 /**
- * Decides what to write: lines are only ever appended; a live session's last frame may still grow
- * (its HTTP message arrives a moment after the record), so it is held back `holdMs` before being
- * written; if a line already written changes after all, or the session changes, it starts over.
+ * Decides what to write: lines are appended; a live session's last frame may still grow (its HTTP
+ * message arrives a moment after the record; in step mode each step releases one more record of
+ * the segment), so it is held back `holdMs` before being written. If a line already written changes
+ * after all, the lines from there on are rewritten in place when still on screen, else the terminal
+ * starts over; a new session starts over too.
  */
 export class LineWriter {
   private session: string | null | undefined = undefined;
   private written: string[] = [];
+  /** Display width (cells) of each written line, to know how many rows it took. */
+  private widths: number[] = [];
   private pending: string[] = [];
+  private pendingWidths: number[] = [];
   private timer: unknown = null;
 
   constructor(
@@ -89,25 +96,37 @@ export class LineWriter {
       this.session = session;
       this.cancel();
       this.written = [];
+      this.widths = [];
       this.sink.reset();
     }
     const encoded = lines.map(ansiLine);
+    const widths = lines.map((l) => displayWidth(l.text));
     const stable = live && lines.length > 0 && lines[lines.length - 1]!.open ? lines.length - 1 : lines.length;
-    let same = this.written.length <= encoded.length;
-    for (let i = this.written.length - 1; same && i >= 0; i--) if (this.written[i] !== encoded[i]) same = false;
-    if (!same) {
+    // The first written line that no longer matches (usually none; in step mode, the last frame grows).
+    let first = this.written.length;
+    for (let i = 0; i < this.written.length; i++)
+      if (i >= encoded.length || this.written[i] !== encoded[i]) {
+        first = i;
+        break;
+      }
+    if (first < this.written.length) {
       this.cancel();
-      this.written = [];
-      this.sink.reset();
+      if (!this.rewind(first)) {
+        this.written = [];
+        this.widths = [];
+        this.sink.reset();
+      }
     }
-    if (stable > this.written.length) this.emit(encoded.slice(this.written.length, stable));
+    if (stable > this.written.length) this.emit(encoded.slice(this.written.length, stable), widths.slice(this.written.length, stable));
     this.pending = encoded.slice(Math.max(stable, this.written.length));
+    this.pendingWidths = widths.slice(Math.max(stable, this.written.length));
     if (this.pending.length === 0) this.cancel();
     else if (this.timer === null)
       this.timer = this.timers.set(() => {
         this.timer = null;
-        if (this.pending.length) this.emit(this.pending);
+        if (this.pending.length) this.emit(this.pending, this.pendingWidths);
         this.pending = [];
+        this.pendingWidths = [];
       }, this.holdMs);
   }
 
@@ -115,9 +134,26 @@ export class LineWriter {
     this.cancel();
   }
 
-  private emit(lines: string[]): void {
+  private emit(lines: string[], widths: number[]): void {
     this.written.push(...lines);
+    this.widths.push(...widths);
     this.sink.write(lines.map((l) => `${l}\r\n`).join(''));
+  }
+
+  /**
+   * Takes back the lines from `from` on, in place: the cursor goes up over the rows they took and
+   * the screen below is erased. Only when they are all still on screen; false otherwise.
+   */
+  private rewind(from: number): boolean {
+    const size = this.sink.size();
+    if (!size || size.cols <= 0) return false;
+    let rows = 0;
+    for (let i = from; i < this.widths.length; i++) rows += Math.max(1, Math.ceil(this.widths[i]! / size.cols));
+    if (rows >= size.rows) return false;
+    this.sink.write(`\x1b[${rows}A\r\x1b[J`);
+    this.written.length = from;
+    this.widths.length = from;
+    return true;
   }
 
   private cancel(): void {
@@ -185,6 +221,7 @@ export class TerminalController {
         this.term.write(HIDE_CURSOR);
       },
       write: (s) => this.term.write(s),
+      size: () => ({ cols: this.term.cols, rows: this.term.rows }),
     });
     this.ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.refit());
     this.ro?.observe(host);
