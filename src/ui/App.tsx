@@ -1,12 +1,10 @@
 import { lazy, Suspense, useEffect, useState, type KeyboardEvent } from 'react';
-import { CaptureTerminal } from './components/CaptureTerminal.tsx';
 import { CompareView } from './components/CompareView.tsx';
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { Controls } from './components/Controls.tsx';
 import { DropZone } from './components/DropZone.tsx';
 import { FaultPlayground } from './components/FaultPlayground.tsx';
 import { Header } from './components/Header.tsx';
-import { Inspector } from './components/Inspector.tsx';
 import { Ladder } from './components/Ladder.tsx';
 import { Narration } from './components/Narration.tsx';
 import { Notices } from './components/Notices.tsx';
@@ -18,6 +16,12 @@ import { useLab, type CenterTab } from './store.ts';
 
 /** The certificate view (d3 tree + node-forge) is the heaviest part: loaded when its tab first opens. */
 const Certificates = lazy(() => import('./components/Certificates.tsx'));
+/**
+ * The terminal (xterm) and the inspector (field explanations, hex view, XML printer) load right
+ * after the first paint, in parallel with the service's hello: the page shows at once, they follow.
+ */
+const CaptureTerminal = lazy(() => import('./components/CaptureTerminal.tsx'));
+const Inspector = lazy(() => import('./components/Inspector.tsx'));
 
 const TABS: CenterTab[] = ['ladder', 'certificates', 'compare'];
 
@@ -50,12 +54,16 @@ export function App() {
         <CenterViews />
         <aside className="pane inspector-pane" aria-label={t('app.inspectorLabel')}>
           <ViewBoundary name="inspector">
-            <Inspector />
+            <Suspense fallback={<Loading />}>
+              <Inspector />
+            </Suspense>
           </ViewBoundary>
         </aside>
         <section className="pane terminal-pane" aria-label={t('app.terminalLabel')}>
           <ViewBoundary name="terminal">
-            <CaptureTerminal />
+            <Suspense fallback={<Loading />}>
+              <CaptureTerminal />
+            </Suspense>
           </ViewBoundary>
         </section>
       </div>
@@ -121,12 +129,16 @@ function CenterViews() {
 }
 
 function TabContent({ id }: { id: CenterTab }) {
-  const t = useT();
   if (id === 'ladder') return <Ladder />;
   if (id === 'compare') return <CompareView />;
   return (
-    <Suspense fallback={<p className="muted loading">{t('app.loading')}</p>}>
+    <Suspense fallback={<Loading />}>
       <Certificates />
     </Suspense>
   );
+}
+
+function Loading() {
+  const t = useT();
+  return <p className="muted loading">{t('app.loading')}</p>;
 }

@@ -1,6 +1,6 @@
 import type { ExportFormat } from '../../protocol/ws.ts';
 import { labStore, selectCurrent, selectHeldRecords, type LabStoreApi } from '../store.ts';
-import { certificatesPem, download, fileStem, sessionEventOf, transcriptPcapng, type DownloadFile } from './downloads.ts';
+import { certificatesPem, download, fileStem, sessionEventOf, type DownloadFile } from './downloads.ts';
 import { forgetReplay, replayOf, transcriptOf } from './replay.ts';
 import { startConfig } from './setup.ts';
 import { getAppSocket } from './ws-client.ts';
@@ -107,12 +107,9 @@ export function exportAs(format: ExportFormat | 'pem', store: LabStoreApi = labS
   if (format === 'transcript') save({ name: `${stem}.json`, type: 'application/json', data: `${JSON.stringify(tr, null, 1)}\n` });
   else if (format === 'keylog') save({ name: `${stem}.keys`, type: 'text/plain', data: tr.keyLog });
   else {
-    try {
-      save({ name: `${stem}.pcapng`, type: 'application/vnd.tcpdump.pcap', data: transcriptPcapng(tr) });
-    } catch (e) {
-      st.notify({ type: 'error', key: 'export.failed', text: (e as Error).message, detail: (e as Error).message });
-      return false;
-    }
+    import('./transcript-pcapng.ts')
+      .then(({ transcriptPcapng }) => save({ name: `${stem}.pcapng`, type: 'application/vnd.tcpdump.pcap', data: transcriptPcapng(tr) }))
+      .catch((e: unknown) => st.notify({ type: 'error', key: 'export.failed', text: (e as Error).message, detail: (e as Error).message }));
   }
   return true;
 }

@@ -5,7 +5,8 @@ import { resolveConfig } from '../../server/modes.ts';
 import { runSession, sessionPcapng } from '../../server/session.ts';
 import { sessionTranscript } from '../../server/transcript.ts';
 import { closeSharedWireHost } from '../../server/wire/host.ts';
-import { certificatesPem, exportFile, fileStem, sessionEventOf, transcriptPcapng } from './downloads.ts';
+import { certificatesPem, exportFile, fileStem, sessionEventOf } from './downloads.ts';
+import { transcriptPcapng } from './transcript-pcapng.ts';
 
 afterAll(async () => {
   await closeLabKeyPool();

@@ -1,0 +1,247 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTranscript } from '../../src/protocol/transcript.ts';
+import { requireTool } from '../tools.ts';
+import { arrows, HAS_CHROMIUM, openPage, ROOT, screenshot, startLab, waitReady, type Lab } from './harness.ts';
+
+/**
+ * The browser app against the real service, in Debian's chromium: live runs, step mode, a fault
+ * with the OpenSSL verifier, the prediction and outcome card, compare, the language switch, deep
+ * links, and a transcript replayed after the service is gone. With UPDATE_SCREENSHOTS=1 the flows
+ * also write docs/screenshots/*.png.
+ */
+
+const HAS_OPENSSL = requireTool('openssl', 'openssl', 'the acs-expired e2e run with the OpenSSL verifier');
+
+/** The engine's golden handshake for the default TLS 1.3 suite: `flight:sender:name`. */
+const GOLDEN_13 = (JSON.parse(readFileSync(path.join(ROOT, 'test/golden/tls13-aes128gcm.json'), 'utf8')) as { handshakeFlights: string[] }).handshakeFlights.map((s) => {
+  const [, from, name] = s.split(':') as [string, 'cpe' | 'acs', string];
+  return { name, from, to: from === 'cpe' ? 'acs' : 'cpe' };
+});
+
+/** Records the order in which arrows are added to the ladder (a MutationObserver in the page). */
+async function recordArrowOrder(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __arrowOrder: string[] };
+    w.__arrowOrder = [];
+    const seen = new Set<Element>();
+    const scan = () => {
+      for (const el of document.querySelectorAll('[data-testid="ladder"] [data-testid="arrow"]')) {
+        if (seen.has(el)) continue;
+        seen.add(el);
+        w.__arrowOrder.push(`${el.getAttribute('data-from')}>${el.getAttribute('data-to')}:${el.getAttribute('data-name')}`);
+      }
+    };
+    new MutationObserver(scan).observe(document.body, { childList: true, subtree: true });
+  });
+}
+
+/** No element focused: keys go to the page's shortcuts. */
+const blur = (page: Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+const outcome = (page: Page) => page.locator('[data-testid="outcome"]');
+
+let lab: Lab;
+
+describe.runIf(HAS_CHROMIUM)('the browser app against the real service', () => {
+  beforeAll(async () => {
+    lab = await startLab();
+  }, 180_000);
+  afterAll(async () => {
+    await lab?.close();
+  });
+
+  it('a live TLS 1.3 run draws the engine’s handshake arrows in order, then the outcome card says it succeeded', async () => {
+    const { page, errors, context } = await openPage(lab, '#tls=1.3&verifier=node&mode=run');
+    await waitReady(page);
+    await recordArrowOrder(page);
+    await page.getByTestId('run').click();
+    await outcome(page).and(page.locator('[data-ok="true"]')).waitFor({ timeout: 20_000 });
+    const drawn = await arrows(page);
+    const start = drawn.findIndex((a) => a.name === 'ClientHello');
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(drawn.slice(start, start + GOLDEN_13.length)).toEqual(GOLDEN_13);
+    // Drawn as they arrived: the order of insertion is the order on the wire.
+    const order = await page.evaluate(() => (window as unknown as { __arrowOrder: string[] }).__arrowOrder);
+    expect(order.slice(0, drawn.length)).toEqual(drawn.map((a) => `${a.from}>${a.to}:${a.name}`));
+    await expect.poll(() => page.getByTestId('outcome-how').textContent()).toContain('verified each other');
+    // The narration said each message in words.
+    await expect.poll(() => page.getByTestId('narration').textContent()).toContain('Outcome: the handshake succeeded.');
+    // Select a message for the screenshot: the inspector shows it.
+    await page.locator('[data-testid="arrow"][data-name="Certificate"][data-from="acs"]').first().click();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'live-tls13');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('step mode: each Step click (and the Space key) releases one record — one more arrow, in the golden order', async () => {
+    const { page, errors, context } = await openPage(lab, '#tls=1.3&verifier=node&mode=step');
+    await waitReady(page);
+    await expect.poll(() => page.getByTestId('mode-step').isChecked()).toBe(true);
+    await page.getByTestId('run').click();
+    const step = page.getByTestId('step');
+    const counted = async () => (await arrows(page)).length;
+    for (let i = 0; i < GOLDEN_13.length; i++) {
+      await expect(step).toBeEnabledSoon();
+      const before = await counted();
+      if (i % 3 === 2) {
+        await blur(page);
+        await page.keyboard.press('Space'); // the app's shortcut, not a focused button
+      } else await step.click();
+      await expect.poll(counted, { timeout: 10_000 }).toBe(before + 1);
+      // Held: nothing else arrives until the next step.
+      await page.waitForTimeout(150);
+      expect(await counted()).toBe(before + 1);
+      const last = (await arrows(page)).at(-1)!;
+      expect(last).toEqual(GOLDEN_13[i]);
+      if (i === 5) await screenshot(page, 'step-mode');
+    }
+    await page.getByTestId('finish').click();
+    await outcome(page).and(page.locator('[data-ok="true"]')).waitFor({ timeout: 20_000 });
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it.runIf(HAS_OPENSSL)('acs-expired with the OpenSSL verifier: the prediction, the red alert from the CPE, the outcome card with the explanation, and compare with a good run', async () => {
+    const { page, errors, context } = await openPage(lab, '#tls=1.3&faults=acs-expired&verifier=openssl&mode=run');
+    await waitReady(page);
+    // The deep link set the controls up.
+    expect(await page.getByTestId('verifier').inputValue()).toBe('openssl');
+    expect(await page.getByTestId('fault-acs-expired').isChecked()).toBe(true);
+    // Predict: the CPE aborts with certificate_expired.
+    await page.getByTestId('predict-cpe').check();
+    await page.getByTestId('predict-alert').selectOption('certificate_expired');
+    await blur(page);
+    await page.keyboard.press('r'); // R runs
+    await outcome(page).and(page.locator('[data-ok="false"]')).waitFor({ timeout: 20_000 });
+    const alert = page.locator('[data-testid="arrow"][data-name="Alert"][data-from="cpe"][data-to="acs"]');
+    await alert.first().waitFor();
+    const stroke = await alert.first().locator('.shaft').evaluate((el) => getComputedStyle(el).stroke);
+    const [r, g, b] = (stroke.match(/\d+/g) ?? []).map(Number) as [number, number, number];
+    expect(r).toBeGreaterThan(150);
+    expect(g).toBeLessThan(80);
+    expect(b).toBeLessThan(80);
+    const how = page.getByTestId('outcome-how');
+    expect(await how.getAttribute('data-aborted-by')).toBe('cpe');
+    expect(await how.getAttribute('data-alert')).toBe('certificate_expired');
+    expect(await how.textContent()).toBe('The CPE aborted with a fatal alert: certificate_expired (45).');
+    expect(await outcome(page).textContent()).toContain('X509_V_ERR_CERT_HAS_EXPIRED (10)');
+    expect(await outcome(page).textContent()).toContain('Renew the ACS certificate');
+    expect(await page.getByTestId('verdict').getAttribute('data-right')).toBe('true');
+    await screenshot(page, 'fault-acs-expired-openssl');
+
+    // A good run, then compare: the first difference is the CPE's Alert where the good run has its Certificate.
+    await page.getByRole('button', { name: 'Clear faults' }).click();
+    await page.getByTestId('run').click();
+    await expect.poll(() => page.locator('[data-testid="sessions"] [data-state="ok"]').count(), { timeout: 20_000 }).toBe(1);
+    await page.locator('[data-testid="sessions"] [data-state="failed"]').getByRole('button', { name: 'Compare' }).click();
+    const div = page.getByTestId('divergence');
+    await div.waitFor();
+    const at = Number(await div.getAttribute('data-index'));
+    expect(at).toBeGreaterThan(0);
+    const rows = page.locator('[data-testid="compare"] .msg.diverge');
+    expect(await rows.count()).toBe(2);
+    const cells = await rows.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-from')}:${e.getAttribute('data-name')}`));
+    expect(cells).toEqual(['cpe:ChangeCipherSpec', 'cpe:Alert']);
+    await screenshot(page, 'compare');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it('the language switch: 简体中文 everywhere, <html lang>, remembered after a reload; the fault titles follow', async () => {
+    const { page, errors, context } = await openPage(lab, '#tls=1.2&faults=acs-expired&verifier=node&mode=run');
+    await waitReady(page);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.getByTestId('lang').selectOption('zh');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await page.getByTestId('run').textContent()).toBe('运行');
+    expect(await page.locator('[data-fault="acs-expired"]').first().textContent()).toContain('ACS 证书已过期');
+    await page.reload();
+    await waitReady(page);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await page.getByTestId('run').textContent()).toBe('运行');
+    // No English sentence left on the page (names such as TLS, ACS, OpenSSL aside).
+    const text = await page.locator('#root').innerText();
+    const english = text.split('\n').filter((l) => /\b[a-z]{3,}\b.*\b[a-z]{3,}\b/.test(l.replace(/\b(?:[a-z0-9]+-)+[a-z0-9]+\b/g, '')));
+    expect(english).toEqual([]);
+    await page.getByTestId('run').click();
+    await outcome(page).waitFor({ timeout: 20_000 });
+    await screenshot(page, 'zh');
+    await page.getByTestId('lang').selectOption('en');
+    expect(await page.getByTestId('run').textContent()).toBe('Run');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('projector mode at 1920×1080: larger type, remembered', async () => {
+    const { page, errors, context } = await openPage(lab, '#tls=paper&verifier=node&mode=run', { width: 1920, height: 1080 });
+    await waitReady(page);
+    const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    const normal = await size();
+    await page.getByTestId('projector').click();
+    expect(await size()).toBeGreaterThan(normal * 1.25);
+    await page.reload();
+    await waitReady(page);
+    expect(await page.evaluate(() => document.documentElement.classList.contains('projector'))).toBe(true);
+    await page.getByTestId('run').click();
+    await outcome(page).and(page.locator('[data-ok="true"]')).waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="arrow"][data-name="ClientKeyExchange"]').first().click();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'projector-paper-mode');
+    await page.getByTestId('tab-certificates').click();
+    await page.waitForTimeout(800);
+    await screenshot(page, 'certificates');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('replay without a backend: a transcript exported from a live run, opened after the service stopped, draws the same arrows', async () => {
+    const { page, errors, context } = await openPage(lab, '#tls=1.3&verifier=node&mode=run');
+    await waitReady(page);
+    await page.getByTestId('run').click();
+    await outcome(page).and(page.locator('[data-ok="true"]')).waitFor({ timeout: 20_000 });
+    const live = await arrows(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-transcript').click()]);
+    const file = await download.path();
+    const transcript = parseTranscript(readFileSync(file, 'utf8'));
+    expect(transcript.events.some((e) => e.kind === 'outcome' && e.ok)).toBe(true);
+    expect(errors).toEqual([]);
+
+    // The service goes away: the page says so and keeps working for files.
+    await lab.stopServer();
+    await page.getByTestId('connection-banner').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('connection').getAttribute('data-state')).not.toBe('open');
+    expect(await page.getByTestId('run').isDisabled()).toBe(true);
+
+    await page.getByTestId('file-input').setInputFiles(file);
+    await expect.poll(() => page.locator('[data-testid="sessions"] [data-session^="transcript:"]').count(), { timeout: 10_000 }).toBe(1);
+    await outcome(page).and(page.locator('[data-ok="true"]')).waitFor({ timeout: 20_000 });
+    await expect.poll(async () => (await arrows(page)).length, { timeout: 10_000 }).toBe(live.length);
+    expect(await arrows(page)).toEqual(live);
+
+    // A file that is not a transcript says why, in words.
+    await page.getByTestId('file-input').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello":1}') });
+    await page.getByTestId('error-notice').filter({ hasText: 'Cannot replay notes.json' }).waitFor();
+    await screenshot(page, 'replay-offline');
+    await context.close();
+  }, 90_000);
+});
+
+declare module 'vitest' {
+  interface Assertion<T> {
+    toBeEnabledSoon(): Promise<void>;
+  }
+}
+expect.extend({
+  async toBeEnabledSoon(received: { isEnabled(): Promise<boolean> }) {
+    const until = Date.now() + 15_000;
+    while (Date.now() < until) {
+      if (await received.isEnabled()) return { pass: true, message: () => 'enabled' };
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return { pass: false, message: () => 'the element did not become enabled within 15 s' };
+  },
+});
