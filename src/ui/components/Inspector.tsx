@@ -408,7 +408,7 @@ function FieldDetail({ ev, node }: { ev: MessageEvent; node: TreeNode | null }) 
             <p className="fdetail-ref">{t('inspector.ref', { ref: doc.ref })}</p>
           </>
         ) : null}
-        <p className="muted small fdetail-hint">{t('inspector.emptyHint')}</p>
+        {doc ? null : <p className="muted small fdetail-hint">{t('inspector.emptyHint')}</p>}
       </div>
     );
   }
@@ -526,7 +526,7 @@ function XmlView({ lines }: { lines: XmlLine[] }) {
   return (
     <pre className="xml" data-testid="cwmp-xml">
       {lines.map((l, i) => (
-        <div key={i} className="xml-line" style={{ paddingInlineStart: `${l.depth * 1.2}em` }}>
+        <div key={i} className={`xml-line${l.cont ? ' cont' : ''}`} style={{ paddingInlineStart: `${l.depth * 1.2 + 1.5}em` }}>
           {l.tokens.map((tk, j) => (
             <span key={j} className={`x-${tk.k}`}>
               {tk.s}

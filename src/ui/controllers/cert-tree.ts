@@ -46,7 +46,7 @@ export interface CertTreeOptions {
   onSelect(id: string): void;
 }
 
-const NODE_W = 214;
+const NODE_W = 236;
 const NODE_H = 56;
 const GAP_Y = 34;
 const TOP = 44;
@@ -120,7 +120,7 @@ export class CertTreeView {
         n.x += shift;
         n.y += TOP;
       }
-      const height = Math.max(...nodes.map((n) => n.y)) + NODE_H + 16;
+      const height = Math.max(...nodes.map((n) => n.y)) + NODE_H + 24;
       return { side, nodes, links: laid.links(), x0: i * colW, height };
     });
     const height = Math.max(...layouts.map((l) => l.height), TOP + NODE_H + 20);
@@ -226,7 +226,7 @@ export class CertTreeView {
       .select('text.ct-name')
       .attr('x', 12)
       .attr('y', 23)
-      .text((d) => truncate(d.data.title, NODE_W - 50, 7.6));
+      .text((d) => truncate(d.data.title, NODE_W - 44, 8.3));
     nodes
       .select('text.ct-sub')
       .attr('x', 12)

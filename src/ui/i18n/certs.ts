@@ -15,6 +15,7 @@ export const certs: Strings = {
   'certs.role.root': { en: 'root CA', zh: '根 CA' },
   'certs.role.anchor': { en: 'trusted CA (not a root)', zh: '受信任的 CA（非根）' },
   'certs.role.missing': { en: 'missing issuer', zh: '缺失的颁发者' },
+  'certs.role.missingLong': { en: 'missing issuer: not sent, not trusted', zh: '缺失的颁发者：未发送，也不受信任' },
   'certs.role.unused': { en: 'sent, not on the path', zh: '已发送，但不在路径上' },
   'certs.anchorMark': { en: 'trust anchor', zh: '信任锚' },
   'certs.source.trust': { en: 'from the verifier’s trust store', zh: '来自校验方的信任库' },

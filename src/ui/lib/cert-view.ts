@@ -26,7 +26,15 @@ export interface SideModel {
   aboutAttacker: boolean;
 }
 
-const NAME_ERRORS = new Set(['X509_V_ERR_HOSTNAME_MISMATCH', 'X509_V_ERR_IP_ADDRESS_MISMATCH', 'X509_V_ERR_EMAIL_MISMATCH']);
+/** Errors that are always about the leaf, even when reported without a depth (Node.js names no depth). */
+const LEAF_ERRORS = new Set([
+  'X509_V_ERR_HOSTNAME_MISMATCH',
+  'X509_V_ERR_IP_ADDRESS_MISMATCH',
+  'X509_V_ERR_EMAIL_MISMATCH',
+  'X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT',
+  'X509_V_ERR_EE_KEY_TOO_SMALL',
+]);
 
 /** What `side`'s verifier said about its peer's certificate. */
 export function realVerdict(side: Owner, events: readonly LabEvent[], outcome: OutcomeEvent | null, running: boolean): RealVerdict {
@@ -47,13 +55,13 @@ export function realVerdict(side: Owner, events: readonly LabEvent[], outcome: O
   return { state: running ? 'pending' : 'none' };
 }
 
-/** The path depth an error points at: its depth, or the leaf for a name mismatch (reported without a depth). */
+/** The path depth an error points at: its depth, or the leaf for errors only a leaf can have (reported without a depth). */
 export function errorDepth(v: RealVerdict): number | null {
   if (v.state !== 'fail' && v.state !== 'ignored') return null;
   const e = v.error;
   if (!e) return null;
   if (e.depth !== null) return e.depth;
-  return NAME_ERRORS.has(e.name) ? 0 : null;
+  return LEAF_ERRORS.has(e.name) ? 0 : null;
 }
 
 export function sideModels(session: SessionEventT, events: readonly LabEvent[], outcome: OutcomeEvent | null, running: boolean): SideModel[] {
@@ -122,10 +130,11 @@ export function treeData(models: readonly SideModel[], t: Translate, selected: s
     }
     if (child && m.report.missingIssuer !== null) {
       const title = m.report.missingIssuer;
+      const cn = /(?:^|, )CN=([^,]+)/.exec(title)?.[1] ?? title;
       child = {
         id: `${m.owner}:${MISSING}`,
-        title: t('certs.missingName', { name: title }),
-        subtitle: t('certs.role.missing'),
+        title: cn,
+        subtitle: t('certs.role.missingLong'),
         role: 'missing',
         anchor: false,
         status: 'unknown',

@@ -37,6 +37,11 @@ describe('xml-pretty on real CWMP envelopes', () => {
     expect(text.find((l) => l.includes('<cwmp:Inform>'))).toMatch(/^ {4}<cwmp:Inform>$/);
     expect(text.find((l) => l.includes('<Manufacturer>'))).toMatch(/^ {8}<Manufacturer>Handshake Lab<\/Manufacturer>$/);
     for (const l of lines) expect(text[lines.indexOf(l)]!.startsWith(' '.repeat(l.depth * 2))).toBe(true);
+    // The envelope's namespace declarations: one per line under the tag, the last one closing it.
+    expect(text[envelope]).toMatch(/^<SOAP-ENV:Envelope$/);
+    expect(text[envelope + 1]).toBe('  xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"');
+    expect(text).toContain('  xmlns:cwmp="urn:dslforum-org:cwmp-1-2">');
+    expect(lines.filter((l) => l.cont)).toHaveLength(5);
   });
 
   it('keeps values exactly: escaping, spaces, Unicode, CR', () => {

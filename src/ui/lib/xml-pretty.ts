@@ -16,6 +16,8 @@ export interface XmlToken {
 export interface XmlLine {
   depth: number;
   tokens: XmlToken[];
+  /** A continuation of the element above (one of its attributes, on its own line). */
+  cont?: boolean;
 }
 
 export class XmlPrettyError extends Error {
@@ -96,20 +98,34 @@ function layout(nodes: OrderedNode[], depth: number, lines: XmlLine[]): void {
       lines.push({ depth, tokens: [{ k: 'decl', s: `<${name}` }, ...attrTokens(node[':@']), { k: 'decl', s: '?>' }] });
       continue;
     }
-    const open: XmlToken[] = [{ k: 'punct', s: '<' }, { k: 'tag', s: name }, ...attrTokens(node[':@'])];
+    const attrs = node[':@'] ?? {};
+    // Two or more attributes (the envelope's namespace declarations): one per line under the tag.
+    const wrap = Object.keys(attrs).length >= 2;
+    const open: XmlToken[] = [{ k: 'punct', s: '<' }, { k: 'tag', s: name }, ...(wrap ? [] : attrTokens(attrs))];
+    let openLines: XmlLine[] = [];
+    if (wrap) {
+      openLines = Object.entries(attrs).map(([n, v]) => ({ depth: depth + 1, cont: true, tokens: attrTokens({ [n]: v }).slice(1) }));
+    }
     const elementKids = children.filter((c) => !('#text' in c) || !isBlank(c));
+    /** The opening tag, ending with `end` (`>` or `/>`), over one line or several when wrapped. */
+    const pushOpen = (end: XmlToken[]): void => {
+      if (!openLines.length) {
+        lines.push({ depth, tokens: [...open, ...end] });
+        return;
+      }
+      lines.push({ depth, tokens: open });
+      openLines.forEach((l, i) => lines.push(i === openLines.length - 1 ? { ...l, tokens: [...l.tokens, ...end] } : l));
+    };
+    const close: XmlToken[] = [{ k: 'punct', s: '</' }, { k: 'tag', s: name }, { k: 'punct', s: '>' }];
     if (children.length === 0 || (elementKids.length === 0 && children.every((c) => '#text' in c) && textOf(children) === '')) {
-      lines.push({ depth, tokens: [...open, { k: 'punct', s: '/>' }] });
+      pushOpen([{ k: 'punct', s: '/>' }]);
     } else if (children.every((c) => '#text' in c)) {
-      // A leaf: its text verbatim, on the element's line.
-      lines.push({
-        depth,
-        tokens: [...open, { k: 'punct', s: '>' }, { k: 'text', s: escapeText(textOf(children)) }, { k: 'punct', s: '</' }, { k: 'tag', s: name }, { k: 'punct', s: '>' }],
-      });
+      // A leaf: its text verbatim, on the element's (last) line.
+      pushOpen([{ k: 'punct', s: '>' }, { k: 'text', s: escapeText(textOf(children)) }, ...close]);
     } else {
-      lines.push({ depth, tokens: [...open, { k: 'punct', s: '>' }] });
+      pushOpen([{ k: 'punct', s: '>' }]);
       layout(children, depth + 1, lines);
-      lines.push({ depth, tokens: [{ k: 'punct', s: '</' }, { k: 'tag', s: name }, { k: 'punct', s: '>' }] });
+      lines.push({ depth, tokens: close });
     }
   }
 }
