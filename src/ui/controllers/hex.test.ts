@@ -37,6 +37,7 @@ describe('HexView', () => {
     expect(rows[1]!.querySelector('.ascii')!.textContent).toBe('.1..Host: acs');
     expect(rows[1]!.querySelectorAll('.hex [data-offset]')).toHaveLength(text.length - 16);
     expect(hexSpans().map((s) => Number(s.dataset.offset))).toEqual([...text.keys()]);
+    expect([...container.querySelectorAll<HTMLElement>('[data-testid="byte"]')].map((s) => Number(s.dataset.offset))).toEqual([...text.keys()]);
   });
 
   it('escapes markup characters in the ASCII column', () => {

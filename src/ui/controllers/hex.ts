@@ -2,7 +2,8 @@
  * The hex view: rows of `offset | 16 hex bytes | ASCII`, virtualised (only the rows in view, plus a
  * margin, exist in the DOM), so a several-KB Certificate message scrolls as smoothly as a 2-byte
  * alert. A plain controller (no React per byte): `update()` with new bytes or a new highlight,
- * `destroy()` to detach. Every byte span carries `data-offset`; highlighted bytes get the class `hl`.
+ * `destroy()` to detach. Every byte span carries `data-offset` (hex spans also `data-testid="byte"`,
+ * the ASCII column does not); highlighted bytes get the class `hl`.
  * Pointer and keyboard report the byte under the cursor through `onHover` (null when leaving).
  */
 
@@ -274,7 +275,7 @@ export class HexView {
       for (let i = base; i < base + this.bpr; i++) {
         if (i < end) {
           const v = b[i]!;
-          hex += `<span class="hb${(i & 7) === 7 && i !== base + this.bpr - 1 ? ' gap' : ''}" data-offset="${i}">${HEX[v]}</span>`;
+          hex += `<span class="hb${(i & 7) === 7 && i !== base + this.bpr - 1 ? ' gap' : ''}" data-testid="byte" data-offset="${i}">${HEX[v]}</span>`;
           ascii += `<span class="ab" data-offset="${i}">${asciiOf(v)}</span>`;
         } else {
           hex += '<span class="hb pad">  </span>';
