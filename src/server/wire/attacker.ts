@@ -3,7 +3,7 @@ import tls from 'node:tls';
 import { listenEphemeral } from '../listen.ts';
 import type { SessionConfig } from '../../protocol/events.ts';
 import { tlsSettings } from '../modes.ts';
-import { nowUs, type EndpointTiming, type WireReport, type WireScenario } from './protocol.ts';
+import { nowUs, PATIENT_HANDSHAKE_TIMEOUT_MS, type EndpointTiming, type WireReport, type WireScenario } from './protocol.ts';
 
 const FORGED_BODY = 'Handshake Lab attacker: this answer did not come from the ACS\n';
 
@@ -32,7 +32,7 @@ export class AttackerEndpoint {
     const attacker = scenario.attacker!;
     const settings = tlsSettings(config);
     // Step mode: no 120 s handshake deadline (see NodeEndpointPair); the session's idle limit bounds it.
-    this.server = tls.createServer({ ...settings.server, key: attacker.key, cert: attacker.chain.join('\n'), ...(timing.patient ? { handshakeTimeout: 0 } : {}) });
+    this.server = tls.createServer({ ...settings.server, key: attacker.key, cert: attacker.chain.join('\n'), ...(timing.patient ? { handshakeTimeout: PATIENT_HANDSHAKE_TIMEOUT_MS } : {}) });
     this.server.on('keylog', (line: Buffer) => report({ type: 'keylog', side: 'attacker', line: line.toString('latin1'), tUs: nowUs() }));
     this.server.on('connection', (raw: net.Socket) => this.track(raw));
     this.server.on('tlsClientError', (err: NodeJS.ErrnoException, sock: tls.TLSSocket) => {

@@ -11,7 +11,7 @@ import { parseRpcSpec } from '../cwmp-script.ts';
 import { ConnectionRequestServer, sendConnectionRequest } from './connection-request.ts';
 import { tlsSettings } from '../modes.ts';
 import { x509ErrorOfNodeCode } from '../../protocol/tls/x509-verify.ts';
-import { nowUs, type EndpointPair, type EndpointTiming, type SideMaterial, type TlsOverride, type WireReport, type WireScenario } from './protocol.ts';
+import { nowUs, PATIENT_HANDSHAKE_TIMEOUT_MS, type EndpointPair, type EndpointTiming, type SideMaterial, type TlsOverride, type WireReport, type WireScenario } from './protocol.ts';
 
 const VERSION: Record<'1.2' | '1.3', tls.SecureVersion> = { '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' };
 
@@ -117,8 +117,8 @@ export class NodeEndpointPair implements EndpointPair {
       requestCert: material.tls.acs.requestCertificate !== false,
       // Step mode: Node ends a handshake not finished 120 s after accept ('tlsClientError', handled
       // below by destroying the socket); a stepped handshake may take much longer. The session's
-      // idle limit bounds it instead (0 turns Node's timer off).
-      ...(timing.patient ? { handshakeTimeout: 0 } : {}),
+      // idle limit bounds it instead (Node reads 0 as its 120 s default, hence the largest timer).
+      ...(timing.patient ? { handshakeTimeout: PATIENT_HANDSHAKE_TIMEOUT_MS } : {}),
     }));
     const watched = new WeakSet<tls.TLSSocket>();
     acs.on('keylog', (line: Buffer, sock: tls.TLSSocket) => {

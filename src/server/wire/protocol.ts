@@ -131,13 +131,20 @@ export type WireMessage = z.infer<typeof WireMessageSchema>;
 /** The worker sends reports in batches, in order. */
 export const WireBatchSchema = z.array(WireMessageSchema);
 
-/** One session's two endpoints, whatever implements them (Node tls, or the openssl binary). */
+/**
+ * Step mode's TLS handshakeTimeout: the largest timer Node accepts (about 24.8 days). Node reads 0 as
+ * "use the 120 s default" (`options.handshakeTimeout || 120000`), so 0 cannot turn it off; the
+ * session's idle limit ends an abandoned session long before this.
+ */
+export const PATIENT_HANDSHAKE_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** How patient the endpoints must be: in step mode a connection may wait minutes for its next record. */
 export interface EndpointTiming {
   /** Turn off every timeout that measures how long a peer takes (TLS handshake, HTTP keep-alive, headers, request). */
   patient: boolean;
 }
 
+/** One session's two endpoints, whatever implements them (Node tls, or the openssl binary). */
 export interface EndpointPair {
   /** The ACS listens on 127.0.0.1:0; resolves with its port. */
   listen(): Promise<number>;
