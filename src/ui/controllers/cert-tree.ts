@@ -54,9 +54,21 @@ const SIDE_PAD = 16;
 
 type Node = HierarchyPointNode<CertTreeNode>;
 
+/** Estimated width of a text: CJK glyphs are about 1.7 times as wide as Latin ones. */
+function textWidth(s: string, char: number): number {
+  let w = 0;
+  for (const c of s) w += c.codePointAt(0)! >= 0x2e80 ? char * 1.7 : char;
+  return w;
+}
+
 function truncate(s: string, px: number, char = 7.4): string {
-  const n = Math.max(1, Math.floor(px / char));
-  return s.length <= n ? s : s.slice(0, n - 1) + '…';
+  if (textWidth(s, char) <= px) return s;
+  let out = '';
+  for (const c of s) {
+    if (textWidth(out + c + '…', char) > px) break;
+    out += c;
+  }
+  return out + '…';
 }
 
 const STATUS_GLYPH: Record<CertNodeStatus, string> = { pass: '✓', fail: '✕', warn: '!', unknown: '?' };
@@ -254,7 +266,7 @@ export class CertTreeView {
       .join('rect')
       .attr('x', 10)
       .attr('y', -11)
-      .attr('width', Math.min(120, data.anchorLabel.length * 6.4 + 26))
+      .attr('width', Math.min(140, textWidth(data.anchorLabel, 6.4) + 26))
       .attr('height', 16)
       .attr('rx', 8);
     anchor
