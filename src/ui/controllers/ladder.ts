@@ -124,6 +124,10 @@ export class LadderController {
   private selectedNode: SVGGElement | null = null;
   private nextStart = 0;
   private programmaticUntil = 0;
+  private scrollFrame = 0;
+  private scrollInstant = false;
+  /** The scroller's visible height, from the ResizeObserver. */
+  private viewH = 0;
   private destroyed = false;
   private lastFollow = true;
 
@@ -163,7 +167,8 @@ export class LadderController {
     this.ro =
       typeof ResizeObserver === 'undefined'
         ? null
-        : new ResizeObserver(() => {
+        : new ResizeObserver((entries) => {
+            for (const e of entries) if (e.target === this.scroller) this.viewH = e.contentRect.height;
             const w = this.measure();
             if (w !== this.width && this.data) this.render(this.data, false);
           });
@@ -196,6 +201,7 @@ export class LadderController {
   destroy(): void {
     this.destroyed = true;
     this.ro?.disconnect();
+    if (this.scrollFrame && typeof cancelAnimationFrame === 'function') cancelAnimationFrame(this.scrollFrame);
     this.gRows.removeEventListener('click', this.onClick);
     this.gRows.removeEventListener('keydown', this.onKey);
     this.scroller.removeEventListener('wheel', this.onWheel);
@@ -736,13 +742,28 @@ export class LadderController {
 
   // ---- scrolling and zoom ---------------------------------------------------------------------
 
+  /**
+   * Scrolls to the newest row, once per frame at most, from the layout we computed (reading
+   * scrollHeight here would force a synchronous layout of the whole SVG on every event).
+   */
   private scrollToEnd(instant: boolean): void {
-    const top = this.scroller.scrollHeight - this.scroller.clientHeight;
-    if (top <= 0 || Math.abs(this.scroller.scrollTop - top) < 2) return;
-    const smooth = !instant && !this.reduced;
-    this.programmaticUntil = Date.now() + (smooth ? 800 : 100);
-    if (typeof this.scroller.scrollTo === 'function') this.scroller.scrollTo({ top, behavior: smooth ? 'smooth' : 'auto' });
-    else this.scroller.scrollTop = top;
+    this.scrollInstant ||= instant;
+    if (this.scrollFrame) return;
+    const run = () => {
+      this.scrollFrame = 0;
+      const inst = this.scrollInstant;
+      this.scrollInstant = false;
+      const L = this.layout;
+      if (!L || this.destroyed) return;
+      const top = Math.max(0, L.height - (this.viewH || this.scroller.clientHeight));
+      if (top <= 0) return;
+      const smooth = !inst && !this.reduced;
+      this.programmaticUntil = Date.now() + (smooth ? 800 : 100);
+      if (typeof this.scroller.scrollTo === 'function') this.scroller.scrollTo({ top, behavior: smooth ? 'smooth' : 'auto' });
+      else this.scroller.scrollTop = top;
+    };
+    if (typeof requestAnimationFrame === 'function') this.scrollFrame = requestAnimationFrame(run);
+    else run();
   }
 
   private centerRow(L: Layout): { index: number; frac: number } | null {
