@@ -139,7 +139,7 @@ describe('pcapng', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(CaptureError);
       expect((e as CaptureError).code).toBe('ERR_TRUNCATED_CAPTURE');
-      expect((e as CaptureError).params.where).toBe('block 13 (DSB)');
+      expect((e as CaptureError).params).toMatchObject({ where: 'block 13 (DSB)', unit: 'block', number: 13, blockType: 'DSB', offset: f.length - 3 });
     }
   });
 

@@ -67,7 +67,7 @@ export function detectFormat(bytes: Uint8Array): CaptureFormat {
       let same = true;
       for (let i = 0; i < n; i++) if (bytes[i] !== b[i]) same = false;
       if (!same) continue;
-      if (bytes.length < 4) throw new CaptureError('ERR_TRUNCATED_CAPTURE', `the file ends after ${bytes.length} byte(s), inside the magic number`, { offset: bytes.length, where: 'file header' });
+      if (bytes.length < 4) throw new CaptureError('ERR_TRUNCATED_CAPTURE', `the file ends after ${bytes.length} byte(s), inside the magic number`, { offset: bytes.length, where: 'file header', ...loc('header') });
       return m === PCAPNG_SHB ? 'pcapng' : 'pcap';
     }
   }
@@ -91,9 +91,14 @@ export function readCaptureFile(bytes: Uint8Array, sink: CaptureSink): CaptureFo
   return format;
 }
 
-function truncated(where: string) {
+/** Where in the file a problem is, for the UI's sentence: the file header, packet n (pcap) or block n of type X (pcapng). */
+function loc(unit: 'header' | 'packet' | 'block', number = 0, blockType = ''): { unit: string; number: number; blockType: string } {
+  return { unit, number, blockType };
+}
+
+function truncated(where: string, at0: ReturnType<typeof loc>) {
   return (need: number, at: number, what: string): never => {
-    throw new CaptureError('ERR_TRUNCATED_CAPTURE', `the file ends at byte ${at} inside ${where}: ${what} needs ${need} byte(s)`, { offset: at, where });
+    throw new CaptureError('ERR_TRUNCATED_CAPTURE', `the file ends at byte ${at} inside ${where}: ${what} needs ${need} byte(s)`, { offset: at, where, ...at0 });
   };
 }
 
@@ -105,7 +110,7 @@ function readPcap(bytes: Uint8Array, sink: CaptureSink): void {
   const magicLe = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
   const le = magicLe === PCAP_US || magicLe === PCAP_NS;
   const ns = (le ? magicLe : new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, false)) === PCAP_NS;
-  const h = new BoundedReader(bytes, le, truncated('the 24-byte file header'));
+  const h = new BoundedReader(bytes, le, truncated('the 24-byte file header', loc('header')));
   h.skip(4, 'magic');
   const major = h.u16('version_major');
   h.u16('version_minor');
@@ -113,7 +118,7 @@ function readPcap(bytes: Uint8Array, sink: CaptureSink): void {
   h.u32('sigfigs');
   h.u32('snaplen');
   const linktype = h.u32('linktype') & 0xffff;
-  if (major !== 2) throw new CaptureError('ERR_BAD_CAPTURE', `pcap version ${major} (only version 2 exists)`, { offset: 4, where: 'file header' });
+  if (major !== 2) throw new CaptureError('ERR_BAD_CAPTURE', `pcap version ${major} (only version 2 exists)`, { offset: 4, where: 'file header', ...loc('header') });
   if (!isSupportedLinktype(linktype)) {
     throw new CaptureError('ERR_UNSUPPORTED_LINKTYPE', `link type ${linktype} (${linktypeName(linktype)}) is not supported`, { linktype, name: linktypeName(linktype) });
   }
@@ -121,13 +126,13 @@ function readPcap(bytes: Uint8Array, sink: CaptureSink): void {
   let pos = 24;
   while (pos < bytes.length) {
     frame++;
-    const r = new BoundedReader(bytes, le, truncated(`the header of packet ${frame}`), pos);
+    const r = new BoundedReader(bytes, le, truncated(`the header of packet ${frame}`, loc('packet', frame)), pos);
     const sec = r.u32('ts_sec');
     const frac = r.u32('ts_usec');
     const incl = r.u32('incl_len');
     const orig = r.u32('orig_len');
-    if (incl > MAX_PACKET) throw new CaptureError('ERR_BAD_CAPTURE', `packet ${frame} at byte ${pos} claims ${incl} captured bytes`, { offset: pos, frame, where: `packet ${frame}` });
-    const data = new BoundedReader(bytes, le, truncated(`packet ${frame}`), r.pos).bytes(incl, `its ${incl} captured bytes`);
+    if (incl > MAX_PACKET) throw new CaptureError('ERR_BAD_CAPTURE', `packet ${frame} at byte ${pos} claims ${incl} captured bytes`, { offset: pos, where: `packet ${frame}`, ...loc('packet', frame) });
+    const data = new BoundedReader(bytes, le, truncated(`packet ${frame}`, loc('packet', frame)), r.pos).bytes(incl, `its ${incl} captured bytes`);
     pos = r.pos + incl;
     sink.packet({ frame, linktype, tsUs: sec * 1e6 + (ns ? frac / 1000 : frac), data, origLen: Math.max(orig, incl) });
     sink.progress(pos);
@@ -158,41 +163,41 @@ function readPcapng(bytes: Uint8Array, sink: CaptureSink): void {
   while (pos < bytes.length) {
     block++;
     const where = `block ${block}`;
-    const head = new BoundedReader(bytes, true, truncated(`the header of ${where}`), pos);
+    const head = new BoundedReader(bytes, true, truncated(`the header of ${where}`, loc('block', block)), pos);
     const typeLe = head.u32('block type');
     if (typeLe === PCAPNG_SHB) {
       head.u32('block total length');
       const bom = head.u32('byte-order magic');
       if (bom === BYTE_ORDER_MAGIC) le = true;
       else if (bom === 0x4d3c2b1a) le = false;
-      else throw new CaptureError('ERR_BAD_CAPTURE', `section header at byte ${pos} has byte-order magic ${hex(bom)}`, { offset: pos + 8, block, where });
+      else throw new CaptureError('ERR_BAD_CAPTURE', `section header at byte ${pos} has byte-order magic ${hex(bom)}`, { offset: pos + 8, where, ...loc('block', block, 'SHB') });
       ifaces = [];
     } else if (block === 1) {
       throw new CaptureError('ERR_NOT_A_CAPTURE', 'pcapng file without a section header', { hint: 'unknown' });
     }
-    const r = new BoundedReader(bytes, le, truncated(`the header of ${where}`), pos);
+    const r = new BoundedReader(bytes, le, truncated(`the header of ${where}`, loc('block', block)), pos);
     const type = r.u32('block type');
     const total = r.u32('block total length');
     const name = BLOCK_NAMES[type] ?? hex(type);
     if (total < 12 || total % 4 !== 0) {
-      throw new CaptureError('ERR_BAD_CAPTURE', `${where} (${name}) at byte ${pos} has an impossible length ${total}`, { offset: pos, block, where: `${where} (${name})` });
+      throw new CaptureError('ERR_BAD_CAPTURE', `${where} (${name}) at byte ${pos} has an impossible length ${total}`, { offset: pos, where: `${where} (${name})`, ...loc('block', block, name) });
     }
     if (pos + total > bytes.length) {
-      throw new CaptureError('ERR_TRUNCATED_CAPTURE', `the file ends at byte ${bytes.length} inside ${where} (${name}), which starts at byte ${pos} and needs ${total} bytes`, { offset: bytes.length, block, where: `${where} (${name})` });
+      throw new CaptureError('ERR_TRUNCATED_CAPTURE', `the file ends at byte ${bytes.length} inside ${where} (${name}), which starts at byte ${pos} and needs ${total} bytes`, { offset: bytes.length, where: `${where} (${name})`, ...loc('block', block, name) });
     }
     const bad = (need: number, at: number, what: string): never => {
-      throw new CaptureError('ERR_BAD_CAPTURE', `${what} at byte ${at} runs past the end of ${where} (${name})`, { offset: at, block, where: `${where} (${name})` });
+      throw new CaptureError('ERR_BAD_CAPTURE', `${what} at byte ${at} runs past the end of ${where} (${name})`, { offset: at, where: `${where} (${name})`, ...loc('block', block, name) });
     };
     const body = new BoundedReader(bytes, le, bad, pos + 8, pos + total - 4);
     const trailer = new BoundedReader(bytes, le, bad, pos + total - 4, pos + total).u32('trailing length');
     if (trailer !== total) {
-      throw new CaptureError('ERR_BAD_CAPTURE', `${where} (${name}) at byte ${pos}: trailing length ${trailer} differs from ${total}`, { offset: pos + total - 4, block, where: `${where} (${name})` });
+      throw new CaptureError('ERR_BAD_CAPTURE', `${where} (${name}) at byte ${pos}: trailing length ${trailer} differs from ${total}`, { offset: pos + total - 4, where: `${where} (${name})`, ...loc('block', block, name) });
     }
     switch (type) {
       case PCAPNG_SHB: {
         body.u32('byte-order magic');
         const major = body.u16('major version');
-        if (major !== 1) throw new CaptureError('ERR_BAD_CAPTURE', `pcapng section version ${major} (only version 1 exists)`, { offset: pos + 12, block, where: `${where} (${name})` });
+        if (major !== 1) throw new CaptureError('ERR_BAD_CAPTURE', `pcapng section version ${major} (only version 1 exists)`, { offset: pos + 12, where: `${where} (${name})`, ...loc('block', block, name) });
         break;
       }
       case BLOCK_IDB:
@@ -241,7 +246,7 @@ function readPcapng(bytes: Uint8Array, sink: CaptureSink): void {
 function ifaceOf(ifaces: Iface[], id: number, pos: number, block: number, where: string, name: string): Iface {
   const iface = ifaces[id];
   if (!iface) {
-    throw new CaptureError('ERR_BAD_CAPTURE', `${where} (${name}) at byte ${pos} names interface ${id}, but the section describes ${ifaces.length}`, { offset: pos, block, where: `${where} (${name})` });
+    throw new CaptureError('ERR_BAD_CAPTURE', `${where} (${name}) at byte ${pos} names interface ${id}, but the section describes ${ifaces.length}`, { offset: pos, where: `${where} (${name})`, ...loc('block', block, name) });
   }
   return iface;
 }
