@@ -76,6 +76,8 @@ async function main(): Promise<void> {
   console.log('');
   await benchWs({ durationS: Number(process.env.BENCH_WS_SECONDS ?? 60) });
 
+  await (await import('./ui.ts')).benchUi();
+
   const maxRssMiB = process.resourceUsage().maxRSS / 1024;
   console.log(`\nPeak RSS: ${maxRssMiB.toFixed(1)} MiB`);
   await closeLabKeyPool();

@@ -160,5 +160,7 @@ export const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (!UPDATE_SCREENSHOTS) return;
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // Let the ladder's enter animations finish so labels are drawn.
+  await page.waitForTimeout(1200);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }

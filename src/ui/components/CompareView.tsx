@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import type { MessageEvent } from '../../protocol/events.ts';
 import { useT } from '../i18n/index.ts';
 import { firstDivergence } from '../lib/outcome.ts';
@@ -25,9 +25,16 @@ export function CompareView() {
   const at = a && b ? firstDivergence(am, bm) : null;
   const idA = useId();
   const idB = useId();
+  const root = useRef<HTMLElement>(null);
+  const reduce = useLab((s) => s.reducedMotion);
+  // Bring the first difference into view when it changes (no smooth scrolling with reduced motion).
+  useEffect(() => {
+    if (at === null) return;
+    root.current?.querySelector('.msg.diverge')?.scrollIntoView({ block: 'center', behavior: reduce ? 'auto' : 'smooth' });
+  }, [at, currentId, compareId, reduce]);
   const pick = (value: string, setter: (id: string | null) => void) => setter(value || null);
   return (
-    <section className="compare" data-testid="compare" aria-label={t('compare.title')}>
+    <section ref={root} className="compare" data-testid="compare" aria-label={t('compare.title')}>
       <div className="compare-pickers">
         <label className="field" htmlFor={idA}>
           <span>{t('compare.a')}</span>
@@ -81,7 +88,7 @@ function MessageColumn({ label, session, messages, diverge }: { label: string; s
   const outcome = outcomeOf(session.events);
   return (
     <div className="compare-col">
-      <h3>{label}</h3>
+      <h3 title={label}>{label}</h3>
       <p className="muted small">{outcome ? (outcome.ok ? t('outcome.ok') : t('outcome.failed')) : t(`sessions.state.${session.status === 'running' ? 'running' : 'stopped'}`)}</p>
       <ol className="msg-list">
         {messages.map((m, i) => (
@@ -97,8 +104,10 @@ function MessageColumn({ label, session, messages, diverge }: { label: string; s
             <span className="msg-dir">
               {t(`app.party.${m.from}`)} → {t(`app.party.${m.to}`)}
             </span>
-            <span className="msg-name">{m.name}</span>
-            {m.alert ? <span className="msg-alert">{m.alert.description}</span> : null}
+            <span className="msg-name">
+              {m.name}
+              {m.alert ? <span className="msg-alert"> {m.alert.description}</span> : null}
+            </span>
           </li>
         ))}
         {diverge !== null && diverge >= messages.length ? (
