@@ -85,6 +85,20 @@ export class LiveRun {
     });
   }
 
+  /**
+   * Resolves once `cond()` holds: at once if it already does, else after the message that makes it
+   * true. (Safer than waitFor when the message may already have arrived in the same TCP read.)
+   */
+  until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+    if (cond()) return Promise.resolve();
+    return this.waitFor(() => cond(), timeoutMs).then(() => undefined);
+  }
+
+  /** What the relay holds now (the last `held`). */
+  get pending(): HeldPending {
+    return this.held.at(-1) ?? [];
+  }
+
   step(unit: StepUnit = 'record'): void {
     this.client.send({ type: 'step', session: this.session, unit });
   }

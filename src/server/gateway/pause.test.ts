@@ -31,13 +31,13 @@ async function stepToEnd(s: LiveRun): Promise<number> {
   while (s.endReason === null) {
     const pending = s.held.at(-1) ?? [];
     if (pending.length === 0) {
-      await Promise.race([s.waitFor((m) => m.type === 'held' || m.type === 'ended', 10_000), s.ended]);
+      await s.until(() => s.pending.length > 0 || s.endReason !== null, 10_000);
       continue;
     }
     const before = s.held.length;
     s.step('record');
     steps++;
-    await Promise.race([s.waitFor((m) => (m.type === 'held' && s.held.length > before) || m.type === 'ended', 10_000), s.ended]);
+    await s.until(() => s.held.length > before || s.endReason !== null, 10_000);
     if (steps > 500) throw new Error('the session does not end');
   }
   return steps;
@@ -53,9 +53,9 @@ describe('step mode: a long pause', () => {
       expect(reference.events.at(-1)).toMatchObject({ kind: 'outcome', ok: true });
 
       const s = await c.start({ tls: '1.3', mode: 'step' });
-      await s.waitFor((m) => m.type === 'held' && m.pending.length > 0);
+      await s.until(() => s.pending.length > 0);
       s.step('record'); // the ClientHello goes through
-      await s.waitFor((m) => m.type === 'held' && m.pending.some((p) => p.from === 'server'), 10_000);
+      await s.until(() => s.pending.some((p) => p.from === 'server'), 10_000);
       const before = messages(s.events).length;
       expect(messages(s.events).map((m) => m.name)).toEqual(['ClientHello']);
 

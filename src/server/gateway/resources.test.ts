@@ -58,9 +58,9 @@ describe('resources come back to baseline', () => {
     const kids0 = childPids().length;
     const c = await LabClient.connect(gw.wsUrl);
     const s = await c.start({ tls: '1.3', verifier: 'openssl', mode: 'step' }, 20_000);
-    await s.waitFor((m) => m.type === 'held' && m.pending.length > 0);
+    await s.until(() => s.pending.length > 0);
     s.step('record'); // the ClientHello reaches s_server
-    await s.waitFor((m) => m.type === 'held' && m.pending.some((p) => p.from === 'server'), 10_000);
+    await s.until(() => s.pending.some((p) => p.from === 'server'), 10_000);
     expect(s.events.some((e) => e.kind === 'message' && e.name === 'ClientHello')).toBe(true);
     expect(childPids().length).toBeGreaterThanOrEqual(kids0 + 2); // s_server and s_client are running
     expect((await health(gw)).sessions).toBe(1);
@@ -79,9 +79,9 @@ describe('resources come back to baseline', () => {
     const fds0 = openFds();
     const c = await LabClient.connect(gw.wsUrl);
     const s = await c.start({ tls: '1.3', mode: 'step' });
-    await s.waitFor((m) => m.type === 'held' && m.pending.length > 0);
+    await s.until(() => s.pending.length > 0);
     s.step('flight');
-    await s.waitFor((m) => m.type === 'held' && m.pending.some((p) => p.from === 'server'), 10_000);
+    await s.until(() => s.pending.some((p) => p.from === 'server'), 10_000);
     await c.close();
     expect(await until(async () => (await health(gw)).sessions === 0, 5000)).toBe(true);
     const seen = await settled(fds0, childPids().length);
