@@ -100,6 +100,17 @@ describe('Certificates', () => {
     expect(q('[data-id="acs:0"]')!.dataset.status).toBe('fail');
   });
 
+  it('the timeline marks "now" for a live session, and both the session time and today for an old one', () => {
+    show(events);
+    expect(q('[data-testid="tl-session"]')!.textContent).toBe('now');
+    expect(q('[data-testid="tl-today"]')).toBeNull();
+    const s = events[0] as SessionEventT;
+    const old = new Date(Date.now() - 3 * 86400e3).toISOString();
+    show([{ ...s, startedAt: old }, ...events.slice(1)]);
+    expect(q('[data-testid="tl-session"]')!.textContent).toBe('session');
+    expect(q('[data-testid="tl-today"]')!.textContent).toBe('today');
+  });
+
   it('speaks Chinese', () => {
     show(events, 'zh');
     expect(q('[data-testid="cert-detail"]')!.textContent).toMatch(/浏览器的检查/);

@@ -159,8 +159,11 @@ function Timeline({ c, at }: { c: ParsedCert; at: Date }) {
   const now = new Date();
   const nb = c.notBefore.getTime();
   const na = c.notAfter.getTime();
-  const marks = [{ k: 'session', v: at.getTime() }];
-  if (Math.abs(now.getTime() - at.getTime()) > 36e5) marks.push({ k: 'today', v: now.getTime() });
+  // The verifier checked at the session's time: that is "now" for a live session; a replayed
+  // transcript also shows today, so an old capture's expired certificate explains itself.
+  const live = Math.abs(now.getTime() - at.getTime()) <= 36e5;
+  const marks = [{ k: 'session', label: live ? 'now' : 'session', v: at.getTime() }];
+  if (!live) marks.push({ k: 'today', label: 'today', v: now.getTime() });
   const lo = Math.min(nb, ...marks.map((m) => m.v));
   const hi = Math.max(na, ...marks.map((m) => m.v));
   const pad = (hi - lo) * 0.06 || 864e5;
@@ -173,7 +176,7 @@ function Timeline({ c, at }: { c: ParsedCert; at: Date }) {
         <div className={`tl-bar ${inside ? 'ok' : 'bad'}`} style={{ left: `${x(nb)}%`, width: `${Math.max(0.5, x(na) - x(nb))}%` }} title={t('certs.timeline.days', { n: days })} />
         {marks.map((m) => (
           <div key={m.k} className={`tl-mark tl-${m.k}`} style={{ left: `${x(m.v)}%` }} data-testid={`tl-${m.k}`}>
-            <span className="tl-label">{t(`certs.timeline.${m.k}`)}</span>
+            <span className="tl-label">{t(`certs.timeline.${m.label}`)}</span>
           </div>
         ))}
       </div>

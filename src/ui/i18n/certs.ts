@@ -62,6 +62,7 @@ export const certs: Strings = {
   // timeline
   'certs.timeline': { en: 'Validity period, with the time of the session', zh: '有效期，以及会话发生的时间' },
   'certs.timeline.session': { en: 'session', zh: '会话时间' },
+  'certs.timeline.now': { en: 'now', zh: '现在' },
   'certs.timeline.today': { en: 'today', zh: '今天' },
   'certs.timeline.days': { en: '{n} days', zh: '{n} 天' },
 
