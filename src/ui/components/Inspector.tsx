@@ -573,7 +573,7 @@ function CwmpView({ ev }: { ev: CwmpEvent }) {
           </div>
           <div>
             <dt>{t('inspector.cwmp.ns')}</dt>
-            <dd className="mono">urn:dslforum-org:cwmp-{ev.ns}</dd>
+            <dd className="mono">{`urn:dslforum-org:cwmp-${ev.ns}`}</dd>
           </div>
           <div className="insp-meta">
             <dd>
@@ -698,7 +698,9 @@ function FactsView({ ev }: { ev: Exclude<LabEvent, { kind: 'message' | 'http' | 
         [
           t('inspector.fact.endpoints'),
           <span className="mono">
-            CPE {ev.endpoints.cpe.ip}:{ev.endpoints.cpe.port} · relay {ev.endpoints.relay.ip}:{ev.endpoints.relay.port} · ACS {ev.endpoints.acs.ip}:{ev.endpoints.acs.port}
+            {(['cpe', 'relay', 'acs'] as const)
+              .map((p) => `${t(p === 'relay' ? 'inspector.relay' : `inspector.party.${p}`)} ${ev.endpoints[p].ip}:${ev.endpoints[p].port}`)
+              .join(' · ')}
           </span>,
         ],
       ];

@@ -14,6 +14,7 @@ export const inspector: Strings = {
   'inspector.party.cpe': { en: 'CPE', zh: 'CPE' },
   'inspector.party.acs': { en: 'ACS', zh: 'ACS' },
   'inspector.party.attacker': { en: 'Attacker', zh: '攻击者' },
+  'inspector.relay': { en: 'relay', zh: '中继' },
   'inspector.route': { en: '{from} → {to}', zh: '{from} → {to}' },
   'inspector.conn': { en: 'connection {n}', zh: '连接 {n}' },
   'inspector.flight': { en: 'flight {n}', zh: '第 {n} 轮' },
