@@ -3,7 +3,8 @@ import { ClientMessageSchema, ServerMessageSchema, type ClientMessage } from '..
 import { LabClient } from './client.ts';
 import { startGateway, type Gateway } from './server.ts';
 import { fieldPath } from './connection.ts';
-import { delayedHost, shutdown } from './test-helpers.ts';
+import { sharedWireHost } from '../wire/host.ts';
+import { delayedHost, health, shutdown } from './test-helpers.ts';
 
 let gw: Gateway;
 beforeAll(async () => {
@@ -132,6 +133,62 @@ describe('each client message gets its answer', () => {
     } finally {
       await c.close();
       await slow.close();
+    }
+  });
+
+  it('an exception while handling a message is an internal error; the connection and the session carry on', async () => {
+    const inner = sharedWireHost();
+    const logs: string[] = [];
+    // A wire host whose `release` throws: the gateway's step handler meets an exception it did not expect.
+    const broken = await startGateway({
+      port: 0,
+      log: (l) => logs.push(l),
+      wireHost: {
+        start: (w, report) => inner.start(w, report),
+        finish: (id) => inner.finish(id),
+        control: (id, request) => {
+          if (request.type === 'release') throw new Error('injected fault');
+          inner.control(id, request);
+        },
+      },
+    });
+    const c = await LabClient.connect(broken.wsUrl);
+    try {
+      const s = await c.start({ tls: '1.3', cwmp: false, mode: 'step' });
+      await s.until(() => s.pending.length > 0);
+      s.step('record');
+      expect(await c.next((m) => m.type === 'error')).toMatchObject({ code: 'internal', session: s.session });
+      expect(logs.join('\n')).toContain('injected fault');
+      expect((await c.catalog()).verifiers).toContain('node');
+      s.play();
+      expect(await s.ended).toBe('finished');
+      expect(s.events.at(-1)).toMatchObject({ kind: 'outcome', ok: true });
+    } finally {
+      await c.close();
+      await broken.close();
+    }
+  });
+
+  it('a session whose endpoints cannot start: session_failed, ended failed, nothing to export', async () => {
+    const failing = await startGateway({
+      port: 0,
+      wireHost: {
+        start: (_w, report) => setImmediate(() => report({ type: 'failed', message: 'the ACS key does not match its certificate' })),
+        finish: () => {},
+        control: () => {},
+      },
+    });
+    const c = await LabClient.connect(failing.wsUrl);
+    try {
+      const s = await c.start({ tls: '1.3' });
+      expect(await s.ended).toBe('failed');
+      expect(s.errors[0]).toMatchObject({ code: 'session_failed', session: s.session });
+      expect(s.errors[0]!.message).toContain('the ACS key does not match its certificate');
+      await expect(c.export(s.session, 'pcapng')).rejects.toMatchObject({ reply: { code: 'session_failed' } });
+      expect((await health(failing)).sessions).toBe(0);
+    } finally {
+      await c.close();
+      await failing.close();
     }
   });
 });
