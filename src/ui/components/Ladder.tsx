@@ -67,22 +67,6 @@ export function Ladder() {
           {t('ladder.title')}
           {messages > 0 && <span className="ladder-bar__count">{t('ladder.count', { n: messages })}</span>}
         </h2>
-        <ul className="ladder-legend" aria-label={t('ladder.legend')}>
-          {KINDS.map((k) => (
-            <li key={k} className={`ladder-legend__item k-${k}`}>
-              <span className="ladder-legend__swatch" aria-hidden="true" />
-              {t(`ladder.kind.${k}`)}
-            </li>
-          ))}
-          <li className="ladder-legend__item">
-            <LockIcon open={false} />
-            {t('ladder.legend.lockClosed')}
-          </li>
-          <li className="ladder-legend__item">
-            <LockIcon open />
-            {t('ladder.legend.lockOpen')}
-          </li>
-        </ul>
         <div className="ladder-bar__tools">
           <button type="button" className="ladder-bar__btn" onClick={() => setZoom((z) => clampZoom(z / 1.25))} disabled={zoom <= ZOOM_MIN} aria-label={t('ladder.zoomOut')} title={t('ladder.zoomOut')}>
             −
@@ -106,6 +90,22 @@ export function Ladder() {
             {t('ladder.follow')}
           </button>
         </div>
+        <ul className="ladder-legend" aria-label={t('ladder.legend')}>
+          {KINDS.map((k) => (
+            <li key={k} className={`ladder-legend__item k-${k}`}>
+              <span className="ladder-legend__swatch" aria-hidden="true" />
+              {t(`ladder.kind.${k}`)}
+            </li>
+          ))}
+          <li className="ladder-legend__item">
+            <LockIcon open={false} />
+            {t('ladder.legend.lockClosed')}
+          </li>
+          <li className="ladder-legend__item">
+            <LockIcon open />
+            {t('ladder.legend.lockOpen')}
+          </li>
+        </ul>
       </div>
       <div data-testid="ladder" ref={host} role="group" />
     </div>
