@@ -198,6 +198,70 @@ describe.runIf(HAS_CHROMIUM)('the browser app against the real service', () => {
     await context.close();
   }, 60_000);
 
+  it('the scenario lives in the URL; bad links and refused runs are explained in words; copy link; reduced motion', async () => {
+    const { page, errors, context } = await openPage(lab, '#tls=1.3&faults=acs-expired,no-such-fault&verifier=node&mode=run');
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: lab.url });
+    await waitReady(page);
+    await page.getByTestId('error-notice').filter({ hasText: 'This server has no fault no-such-fault' }).waitFor();
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#tls=1.3&faults=acs-expired&verifier=node&mode=run');
+    await page.getByTestId('verifier').selectOption('openssl');
+    await page.getByTestId('preset').selectOption('tls12');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#tls=1.2&faults=acs-expired&verifier=openssl&mode=run');
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByTestId('info-notice').filter({ hasText: 'Link copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await page.evaluate(() => location.href));
+    // Two faults that change the same field: the service refuses, the page says why.
+    await page.getByTestId('fault-acs-not-yet-valid').check();
+    await page.getByTestId('run').click();
+    const refused = page.getByTestId('error-notice').filter({ hasText: 'These faults cannot be combined' });
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('acsLeaf.notBeforeDays');
+    expect(await page.locator('[data-testid="sessions"] [data-session]').count()).toBe(0);
+    // The same link opened elsewhere sets the same scenario up.
+    const other = await openPage(lab, `#${(await page.evaluate(() => location.hash)).slice(1)}`, { reducedMotion: 'reduce' });
+    await waitReady(other.page);
+    expect(await other.page.getByTestId('preset').inputValue()).toBe('tls12');
+    expect(await other.page.getByTestId('fault-acs-not-yet-valid').isChecked()).toBe(true);
+    expect(await other.page.evaluate(() => document.documentElement.classList.contains('reduce-motion'))).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.classList.contains('reduce-motion'))).toBe(false);
+    expect([...errors, ...other.errors]).toEqual([]);
+    await other.context.close();
+    await context.close();
+  }, 60_000);
+
+  it('everything is reachable from the keyboard, with a visible focus ring', async () => {
+    const { page, context } = await openPage(lab, '#tls=1.3&verifier=node&mode=run');
+    await waitReady(page);
+    const seen = new Set<string>();
+    let unringed: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el || el === document.body) return null;
+        const cs = getComputedStyle(el);
+        const id = el.getAttribute('data-testid') ?? el.getAttribute('role') ?? el.tagName.toLowerCase();
+        return { id, ring: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2 };
+      });
+      if (!f) continue;
+      seen.add(f.id);
+      if (!f.ring) unringed.push(f.id);
+    }
+    // Radio inputs inside segmented controls draw the ring on their label (checked separately below).
+    unringed = unringed.filter((x) => x !== 'input' && !x.startsWith('mode-'));
+    expect(unringed).toEqual([]);
+    for (const id of ['a', 'lang', 'projector', 'preset', 'cipher', 'verifier', 'run', 'open-file', 'fault-filter', 'fault-acs-expired', 'predict-cpe', 'tab-ladder']) expect(seen, id).toContain(id);
+    // The first stop is the skip link, which jumps over the playground to the views.
+    await page.reload();
+    await waitReady(page);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('#center');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('tab-ladder');
+    await context.close();
+  }, 60_000);
+
   it('replay without a backend: a transcript exported from a live run, opened after the service stopped, draws the same arrows', async () => {
     const { page, errors, context } = await openPage(lab, '#tls=1.3&verifier=node&mode=run');
     await waitReady(page);
