@@ -362,7 +362,7 @@ export function importCapture(bytes: Uint8Array, options: ImportOptions = {}): C
         return;
       case 'gap': {
         const who = c.roles[side];
-        s.notices.push(notice('TCP_GAP', c.conn, { conn: c.conn, from: who, missing: q.missing }, `connection ${c.conn}: ${q.missing} byte(s) from the ${who.toUpperCase()} were never captured; the stream stops there`));
+        s.notices.push(notice('TCP_GAP', c.conn, { conn: c.conn, from: who.toUpperCase(), missing: q.missing }, `connection ${c.conn}: ${q.missing} byte(s) from the ${who.toUpperCase()} were never captured; the stream stops there`));
         return;
       }
     }

@@ -6,6 +6,7 @@ import { ladder } from './ladder.ts';
 import { terminal } from './terminal.ts';
 import { inspector } from './inspector.ts';
 import { certs } from './certs.ts';
+import { capture } from './capture.ts';
 
 /**
  * Every user-visible string goes through this table: English and 简体中文. Each feature keeps its
@@ -17,7 +18,7 @@ export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['en', 'zh'];
 export type Strings = Record<string, { en: string; zh: string }>;
 
-const TABLE: Strings = { ...app, ...controls, ...playground, ...ladder, ...terminal, ...inspector, ...certs };
+const TABLE: Strings = { ...app, ...controls, ...playground, ...ladder, ...terminal, ...inspector, ...certs, ...capture };
 
 export function translate(lang: Lang, key: string, params?: Record<string, string | number>): string {
   const entry = TABLE[key];
