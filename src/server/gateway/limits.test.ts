@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { LabClient, ServerError } from './client.ts';
 import { TokenBucket } from './limits.ts';
 import { startGateway, type Gateway } from './server.ts';
@@ -112,5 +113,21 @@ describe('session limits', () => {
     expect((await other.catalog()).faults.length).toBeGreaterThan(0);
     await other.close();
     a.ws.terminate();
+  });
+
+  it('heartbeat: a client that stops answering pings is disconnected and its sessions end; a live one stays', async () => {
+    const gw = await gateway({ limits: { heartbeatMs: 150 } });
+    const alive = await LabClient.connect(gw.wsUrl);
+    const dead = new WebSocket(gw.wsUrl, { autoPong: false });
+    await new Promise((r) => dead.once('message', r)); // hello
+    dead.send(JSON.stringify({ type: 'start', config: held }));
+    expect(await until(async () => (await health(gw)).sessions === 1, 5000)).toBe(true);
+    const closed = await new Promise<number>((r) => dead.once('close', (code) => r(code)));
+    expect(closed).toBe(1006); // terminated, no close frame
+    expect(await until(async () => (await health(gw)).sessions === 0, 5000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await alive.catalog()).faults.length).toBeGreaterThan(0);
+    expect((await health(gw)).connections).toBe(1);
+    await alive.close();
   });
 });
