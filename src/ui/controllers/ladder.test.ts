@@ -220,6 +220,35 @@ describe('ladder controller', () => {
     expect(Math.abs(Number(second.getAttribute('x2')) - Number(second.getAttribute('x1')))).toBeGreaterThan(100);
   });
 
+  test('an arrow whose words change while it flies in keeps flying, and lands fully visible', async () => {
+    const ev = loadFixture('paper');
+    const http = ev.findIndex((e) => e.kind === 'http');
+    expect(ev[http + 1]!.kind).toBe('cwmp');
+    ctrl.update(data(ev.slice(0, http), { reducedMotion: false }));
+    ctrl.update(data(ev.slice(0, http + 1), { reducedMotion: false })); // the HTTP arrow starts flying
+    const arrow = arrowsIn(host).find((a) => a.dataset.seq === String(ev[http]!.seq))!;
+    const shaft = arrow.querySelector('line.shaft')!;
+    const start = Number(shaft.getAttribute('x2'));
+    expect(start).toBe(Number(shaft.getAttribute('x1')));
+    ctrl.update(data(ev.slice(0, http + 2), { reducedMotion: false })); // its envelope names the RPC
+    expect(arrow.querySelector('tspan.name')!.textContent).toBe('POST / (Inform)');
+    expect(Number(shaft.getAttribute('x2'))).toBeLessThan(start + 40); // not jumped to the end
+    await vi.waitFor(() => expect(Math.abs(Number(shaft.getAttribute('x2')) - start)).toBeGreaterThan(200), { timeout: 3000, interval: 50 });
+    await vi.waitFor(() => expect(arrow.querySelector<SVGTextElement>('text.label')!.style.opacity).toBe('1'), { timeout: 3000, interval: 50 });
+  });
+
+  test('a layout change during an entrance lands it at once, fully visible', () => {
+    const ev = loadFixture('paper');
+    ctrl.update(data(ev.slice(0, 2), { reducedMotion: false }));
+    ctrl.update(data(ev.slice(0, 3), { reducedMotion: false }));
+    const arrow = arrowsIn(host)[0]!;
+    expect(arrow.querySelector<SVGTextElement>('text.label')!.style.opacity).toBe('0');
+    ctrl.update(data(ev.slice(0, 3), { reducedMotion: false, zoom: 1.5 }));
+    expect(arrow.querySelector<SVGTextElement>('text.label')!.style.opacity).toBe('');
+    const shaft = arrow.querySelector('line.shaft')!;
+    expect(Number(shaft.getAttribute('x2')) - Number(shaft.getAttribute('x1'))).toBeGreaterThan(200);
+  });
+
   test('Ctrl+wheel asks for a zoom; scrolling up leaves follow mode', () => {
     ctrl.update(data(loadFixture('paper')));
     const scroller = host.querySelector('.ladder__scroll')!;

@@ -127,6 +127,8 @@ export class LadderController {
   /** Per row key: the words last painted (repaint when they change). */
   private painted = new Map<string, string>();
   private flightSig = new Map<string, string>();
+  /** Arrows flying in: key → when their entrance ends (ms epoch). */
+  private readonly animating = new Map<string, number>();
   /** Each row's child elements, by role (no querySelector per paint). */
   private readonly parts = new WeakMap<Element, Record<string, SVGElement>>();
   /** The arrow drawn as selected. */
@@ -196,6 +198,7 @@ export class LadderController {
       select(this.gFlights).selectAll('*').remove();
       this.painted.clear();
       this.flightSig.clear();
+      this.animating.clear();
       this.selectedNode = null;
       this.nextStart = 0;
     }
@@ -418,15 +421,19 @@ export class LadderController {
       const w = words(r);
       const k = index.get(r.key)!;
       const g = select(node);
+      // An arrow still flying in whose words changed (its HTTP message just learnt the RPC it
+      // carries): new words, same flight. A layout change ends the flight at once.
+      const flying = !isNew && !repaintAll && (this.animating.get(r.key) ?? 0) > now;
       if (isNew) this.build(g, r);
-      else stop(node, 'enter');
+      else if (!flying) this.land(node);
       g.attr('transform', `translate(0,${L.ys[k]})`);
-      if (r.type === 'arrow') this.paintArrow(g as unknown as Selection<SVGGElement, LadderArrow, null, undefined>, r, w, L, L.hs[k]!, d);
+      if (r.type === 'arrow') this.paintArrow(g as unknown as Selection<SVGGElement, LadderArrow, null, undefined>, r, w, L, L.hs[k]!, d, flying);
       else this.paintMark(g as unknown as Selection<SVGGElement, LadderMark, null, undefined>, r, w.label, L, L.hs[k]!, d);
       if (isNew && animate && r.type === 'arrow') {
         const delay = Math.max(0, this.nextStart - now);
         this.nextStart = now + delay + STAGGER_MS;
         this.animateIn(g as unknown as Selection<SVGGElement, LadderArrow, null, undefined>, delay);
+        this.animating.set(r.key, now + delay + ARROW_MS + 100);
       } else if (isNew && animate) {
         g.style('opacity', 0).transition('enter').delay(Math.max(0, this.nextStart - now - STAGGER_MS)).duration(200).style('opacity', 1);
       }
@@ -484,10 +491,18 @@ export class LadderController {
     return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms.toFixed(1);
   }
 
-  private paintArrow(g: Selection<SVGGElement, LadderArrow, null, undefined>, r: LadderArrow, w: { label: string; detail: string; aria: string }, L: Layout, h: number, d: LadderData): void {
+  /** Ends a row's entrance at once: transitions stopped, everything fully visible. */
+  private land(node: SVGGElement): void {
+    stop(node, 'enter');
+    this.animating.delete(node.getAttribute('data-seq') ?? '');
+    node.style.removeProperty('opacity');
+    for (const n of node.querySelectorAll<SVGElement>('[style]')) n.style.removeProperty('opacity');
+  }
+
+  private paintArrow(g: Selection<SVGGElement, LadderArrow, null, undefined>, r: LadderArrow, w: { label: string; detail: string; aria: string }, L: Layout, h: number, d: LadderData, flying = false): void {
     const node = g.node()!;
     const level = r.text.alert ? ` alert-${r.text.alert.level}` : '';
-    node.setAttribute('class', `row arrow k-${r.kind} layer-${r.layer} lane-${r.lane}${level}${r.aborted ? ' is-aborted' : ''}${r.error ? ' has-error' : ''}`);
+    node.setAttribute('class', `row arrow k-${r.kind} layer-${r.layer} lane-${r.lane}${level}${r.aborted ? ' is-aborted' : ''}${r.error ? ' has-error' : ''}${flying ? ' is-new' : ''}`);
     node.setAttribute('aria-label', w.aria);
     node.setAttribute('data-aborted', String(r.aborted));
     const P = this.parts.get(node)!;
@@ -517,7 +532,7 @@ export class LadderController {
 
     const shaft = P.shaft!;
     shaft.setAttribute('x1', String(x1));
-    shaft.setAttribute('x2', String(x2));
+    if (!flying) shaft.setAttribute('x2', String(x2)); // else the running transition ends there
     shaft.setAttribute('y1', String(lineY));
     shaft.setAttribute('y2', String(lineY));
     shaft.setAttribute('marker-end', `url(#${this.markerId(r.kind)})`);
