@@ -78,6 +78,8 @@ async function main(): Promise<void> {
 
   await (await import('./ui.ts')).benchUi();
 
+  await (await import('./capture.ts')).printCaptureImportBench();
+
   const maxRssMiB = process.resourceUsage().maxRSS / 1024;
   console.log(`\nPeak RSS: ${maxRssMiB.toFixed(1)} MiB`);
   await closeLabKeyPool();
