@@ -81,6 +81,14 @@ describe('link layer → IP → TCP', () => {
     );
   });
 
+  it('IPv4 total length 0 (captured before TCP segmentation offload) takes the captured length', () => {
+    const ip = ipPacket(v4);
+    ip[2] = 0;
+    ip[3] = 0;
+    const d = decodePacket(101, ip);
+    expect(d.kind === 'tcp' && new TextDecoder().decode(d.seg.payload)).toBe('GET /cr HTTP/1.1\r\n\r\n');
+  });
+
   it('a packet cut by the snapshot length keeps the IP header length', () => {
     const frame = linkFrame(1, ipPacket({ ...v4, flags: TCP_SYN }));
     const cut = frame.subarray(0, frame.length - 5);

@@ -125,7 +125,7 @@ function ipv4(r: BoundedReader): Decoded {
   const ihl = (vihl & 0x0f) * 4;
   if (ihl < 20) return { kind: 'skip', reason: 'malformed' };
   r.u8('DSCP');
-  const total = r.u16('total length');
+  const total0 = r.u16('total length');
   r.u16('identification');
   const frag = r.u16('flags/fragment offset');
   r.u8('TTL');
@@ -134,6 +134,8 @@ function ipv4(r: BoundedReader): Decoded {
   const src = r.bytes(4, 'source');
   const dst = r.bytes(4, 'destination');
   r.skip(ihl - 20, 'IPv4 options');
+  // Total length 0: a packet captured on the sending host before TCP segmentation offload filled it in.
+  const total = total0 === 0 ? r.end - start : total0;
   if (total < ihl) return { kind: 'skip', reason: 'malformed' };
   if (frag & 0x3fff) return { kind: 'skip', reason: 'fragment' }; // MF set or offset ≠ 0
   if (proto !== 6) return { kind: 'skip', reason: 'not-tcp' };
