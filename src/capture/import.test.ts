@@ -363,6 +363,26 @@ describe('a pcapng our own CLI writes imports like the live session', () => {
     expect(messages(s!).map(comparable)).toEqual(messages(importOk(live.pcapng)[0]!).map(comparable));
   }, 60_000);
 
+  it.each([
+    ['TLS 1.2 ECDHE (AES-GCM)', { tls: '1.2' as const }],
+    ['paper mode (TLS 1.2 static RSA)', { paper: true }],
+    ['server authentication only', { serverAuthOnly: true }],
+  ])('%s: same messages as live, configuration read from the wire', async (_n, req) => {
+    const { labMaterial } = await import('../server/material.ts');
+    const { resolveConfig } = await import('../server/modes.ts');
+    const { runSession, sessionPcapng } = await import('../server/session.ts');
+    const r = await runSession(resolveConfig(req), await labMaterial());
+    const [s] = importOk(sessionPcapng(r));
+    const liveMsgs = r.events.filter((e): e is MessageEvent => e.kind === 'message');
+    expect(messages(s!).map(comparable)).toEqual(liveMsgs.map(comparable));
+    const ev = s!.events[0]!;
+    const want = sessionOf(r);
+    if (ev.kind !== 'session') throw new Error('no session');
+    const wireFields = (c: typeof want.config) => ({ tls: c.tls, kx: c.kx, cipher: c.cipher, paper: c.paper, cwmp: c.cwmp, serverAuthOnly: c.serverAuthOnly });
+    expect(wireFields(ev.config)).toEqual(wireFields(want.config));
+    expect(s!.events.at(-1)!.kind === 'outcome' && s!.events.at(-1)).toMatchObject({ ok: r.outcome.ok, negotiated: r.outcome.negotiated });
+  }, 60_000);
+
   it('every cut of our pcapng at a sample of offsets gives sessions or a typed error', () => {
     const file = live.pcapng;
     const cuts = fc.sample(fc.nat({ max: file.length }), { numRuns: 150, seed: 7 });
