@@ -29,6 +29,8 @@ export interface SessionView {
   prediction?: Prediction | null;
   /** Replays (transcripts, captures): events not yet revealed (step/play reveals them). */
   pendingEvents?: number;
+  /** Imported captures: event fields the wire cannot show (placeholders), e.g. 'config.verifier', 'outcome.cpe.verifiedPeer'. */
+  unknown?: string[];
 }
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
@@ -96,6 +98,8 @@ export interface LabState {
   tab: CenterTab;
   /** The side panel (fault playground, outcome, sessions) is shown. */
   sidePanel: boolean;
+  /** A capture being read by the import worker: its name and how far (0..1). */
+  importing: { name: string; fraction: number } | null;
   /** The certificate opened in the certificate view: `<owner>:<depth>` (e.g. `acs:0`, the ACS leaf), or null for the default. */
   certSelected: string | null;
 }
@@ -124,6 +128,7 @@ export function initialState(lang: Lang = 'en'): LabState {
     reconnectAt: null,
     tab: 'ladder',
     sidePanel: true,
+    importing: null,
     certSelected: null,
   };
 }
@@ -155,6 +160,7 @@ export interface LabActions {
   setReconnectAt(at: number | null): void;
   setTab(tab: CenterTab): void;
   setSidePanel(on: boolean): void;
+  setImporting(p: LabState['importing']): void;
   /** Open a certificate in the certificate view (`<owner>:<depth>`). */
   selectCert(id: string | null): void;
   /** Records the prediction a session was started with. */
@@ -218,6 +224,7 @@ export function createLabStore(init: LabState = initialState()) {
     setReconnectAt: (reconnectAt) => set({ reconnectAt }),
     setTab: (tab) => set({ tab }),
     setSidePanel: (sidePanel) => set({ sidePanel }),
+    setImporting: (importing) => set({ importing }),
     selectCert: (certSelected) => set({ certSelected }),
     attachPrediction: (id, prediction) =>
       set((st) => {

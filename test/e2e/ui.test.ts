@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabEvent } from '../../src/protocol/events.ts';
 import { parseTranscript } from '../../src/protocol/transcript.ts';
 import { requireTool } from '../tools.ts';
 import { arrows, HAS_CHROMIUM, openPage, ROOT, screenshot, startLab, waitReady, type Lab } from './harness.ts';
@@ -261,6 +264,39 @@ describe.runIf(HAS_CHROMIUM)('the browser app against the real service', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('tab-ladder');
     await context.close();
   }, 60_000);
+
+  it('opening a pcapng the CLI wrote shows the same arrows as that live run (key log embedded), stepping one record at a time', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hl-e2e-'));
+    try {
+      const pcap = path.join(dir, 'cli-session.pcapng');
+      const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/server/cli.ts'), 'session', '--json', '--pcap', pcap], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(run.status, run.stderr).toBe(0);
+      const events = run.stdout.trim().split('\n').map((l) => LabEvent.parse(JSON.parse(l)));
+      const cliMessages = events.flatMap((e) => (e.kind === 'message' ? [{ name: e.name, from: e.from, to: e.to }] : []));
+      const { page, errors, context } = await openPage(lab, '#tls=1.3&verifier=node&mode=step');
+      await waitReady(page);
+      await page.getByTestId('file-input').setInputFiles(pcap);
+      await expect.poll(() => page.locator('[data-testid="sessions"] [data-session^="capture:"]').count(), { timeout: 20_000 }).toBe(1);
+      // Step mode: nothing drawn until stepped; each step one more TLS arrow.
+      const tlsArrows = async () => (await page.locator('[data-testid="ladder"] [data-testid="arrow"][data-layer="tls"]').evaluateAll((els) => els.map((e) => ({ name: e.getAttribute('data-name'), from: e.getAttribute('data-from'), to: e.getAttribute('data-to') }))));
+      expect(await tlsArrows()).toEqual([]);
+      for (let i = 1; i <= 3; i++) {
+        await page.getByTestId('step').click();
+        await expect.poll(async () => (await tlsArrows()).length).toBe(i);
+      }
+      await page.getByTestId('finish').click();
+      await outcome(page).and(page.locator('[data-ok="true"]')).waitFor({ timeout: 20_000 });
+      await expect.poll(async () => (await tlsArrows()).length, { timeout: 10_000 }).toBe(cliMessages.length);
+      expect(await tlsArrows()).toEqual(cliMessages);
+      // What the wire cannot say is shown as unknown, not made up.
+      expect(await outcome(page).textContent()).toContain('unknown (not on the wire)');
+      await screenshot(page, 'capture-import');
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('replay without a backend: a transcript exported from a live run, opened after the service stopped, draws the same arrows', async () => {
     const { page, errors, context } = await openPage(lab, '#tls=1.3&verifier=node&mode=run');

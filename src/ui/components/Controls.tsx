@@ -145,6 +145,21 @@ function PlaybackControls() {
   );
 }
 
+/** While the import worker reads a capture: how far, in words and as a bar. */
+function ImportProgress() {
+  const t = useT();
+  const importing = useLab((s) => s.importing);
+  if (!importing) return null;
+  const percent = Math.round(importing.fraction * 100);
+  const text = t('capture.progress', { name: importing.name, percent });
+  return (
+    <span className="import-progress" role="status" data-testid="import-progress">
+      <progress max={100} value={percent} aria-label={text} />
+      <span className="small">{text}</span>
+    </span>
+  );
+}
+
 function FileControls() {
   const t = useT();
   const input = useRef<HTMLInputElement>(null);
@@ -173,6 +188,7 @@ function FileControls() {
           void openFiles(files);
         }}
       />
+      <ImportProgress />
       <div className="joined" role="group" aria-label={t('export.label')}>
         <span className="joined-label" aria-hidden="true">
           {t('export.label')}

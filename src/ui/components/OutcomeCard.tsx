@@ -30,14 +30,15 @@ function OutcomeBody({ session, outcome }: { session: SessionView; outcome: Outc
         </span>{' '}
         {state === 'ok' ? t('outcome.ok') : state === 'failed' ? t('outcome.failed') : t(`outcome.stopped.${session.endReason ?? 'aborted'}`)}
       </h2>
-      {outcome ? <OutcomeFacts outcome={outcome} /> : null}
+      {outcome ? <OutcomeFacts outcome={outcome} unknown={session.unknown ?? []} /> : null}
       {outcome && session.prediction && outcome.abort?.kind !== 'stopped' ? <PredictionVerdict session={session} outcome={outcome} /> : null}
-      <FaultExplanations faults={session.config?.faults ?? []} />
+      {/* A capture cannot know which faults (if any) made it so. */}
+      {session.unknown?.includes('config.faults') ? null : <FaultExplanations faults={session.config?.faults ?? []} />}
     </section>
   );
 }
 
-function OutcomeFacts({ outcome }: { outcome: OutcomeEvent }) {
+function OutcomeFacts({ outcome, unknown }: { outcome: OutcomeEvent; unknown: string[] }) {
   const t = useT();
   const party = (p: string) => t(`app.party.${p}`);
   const f = abortFacts(outcome);
@@ -66,7 +67,11 @@ function OutcomeFacts({ outcome }: { outcome: OutcomeEvent }) {
           return (
             <div key={s} className="fact">
               <dt>{t('outcome.verifyBy', { who: party(s) })}</dt>
-              <dd>{verifyText(side.verifyError, side.verifiedPeer, side.authorizationError, t)}</dd>
+              <dd>
+                {!side.verifyError && unknown.includes(`outcome.${s}.verifiedPeer`)
+                  ? t('capture.unknownValue')
+                  : verifyText(side.verifyError, side.verifiedPeer, side.authorizationError, t)}
+              </dd>
             </div>
           );
         })}

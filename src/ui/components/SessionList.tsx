@@ -31,10 +31,11 @@ export function useSessionTitle(): (s: SessionView) => string {
   const lang = useLab((s) => s.lang);
   const catalog = useLab((s) => s.catalog);
   return (s) => {
-    const mode = s.config ? t(`controls.preset.${presetOf(s.config)}`) : '';
+    const unknown = new Set(s.unknown ?? []);
+    const mode = s.config && !unknown.has('config.tls') ? t(`controls.preset.${presetOf(s.config)}`) : '';
     const faults = s.config?.faults ?? [];
-    const what = faults.length ? faults.map((id) => catalog?.faults.find((f) => f.id === id)?.title[lang] ?? id).join(' + ') : t('sessions.noFault');
-    const verifier = s.config ? t(`controls.verifier.${s.config.verifier}`) : '';
+    const what = unknown.has('config.faults') ? '' : faults.length ? faults.map((id) => catalog?.faults.find((f) => f.id === id)?.title[lang] ?? id).join(' + ') : t('sessions.noFault');
+    const verifier = s.config && !unknown.has('config.verifier') ? t(`controls.verifier.${s.config.verifier}`) : '';
     const base = [mode, what, verifier].filter(Boolean).join(' · ');
     return s.source === 'live' ? base : `${s.label} — ${base}`;
   };

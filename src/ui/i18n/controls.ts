@@ -55,5 +55,4 @@ export const controls: Strings = {
   'files.unknown': { en: '{name} is neither a transcript (JSON) nor a capture (pcap/pcapng)', zh: '{name} 既不是会话记录（JSON），也不是抓包文件（pcap/pcapng）' },
   'files.keylogAlone': { en: '{name} is a key log: open it together with the capture it belongs to', zh: '{name} 是密钥日志，请与对应的抓包文件一起打开' },
   'files.oneCapture': { en: 'Open one capture at a time (the first one is used)', zh: '一次只能打开一个抓包文件（将使用第一个）' },
-  'files.captureUnavailable': { en: 'Cannot open {name}: capture import is not available in this build', zh: '无法打开 {name}：此版本不支持导入抓包' },
 };

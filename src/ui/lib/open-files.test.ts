@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLabStore, messagesOf } from '../store.ts';
-import { openFiles, sniff } from './open-files.ts';
+import { openFiles, setCaptureOpener, sniff } from './open-files.ts';
 import { loadFixture } from './testdata/load.ts';
 
 const bytes = (...xs: number[]) => new Uint8Array(xs);
@@ -63,9 +63,20 @@ describe('openFiles', () => {
     expect(messagesOf(s.events).map((m) => m.name)).toEqual(messagesOf(events).map((m) => m.name));
   });
 
-  it('a capture with no importer registered says so, naming the file', async () => {
+  it('a capture goes to the importer with its key log (any order, any name) and the current pace', async () => {
     const store = createLabStore();
-    await openFiles([file('real.pcapng', bytes(0x0a, 0x0d, 0x0d, 0x0a, 0x1c, 0, 0, 0))], store);
-    expect(store.getState().notices.map((n) => n.key)).toEqual(['files.captureUnavailable']);
+    store.getState().setSetup({ mode: 'step' });
+    const calls: string[] = [];
+    setCaptureOpener(async (_s, capture, keylog, mode) => {
+      calls.push(`${capture.name}+${keylog?.name ?? '-'}:${mode}`);
+    });
+    try {
+      await openFiles([file('secrets.txt', 'CLIENT_RANDOM aa bb\n'), file('home.cap', bytes(0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0))], store);
+      await openFiles([file('a.pcapng', bytes(0x0a, 0x0d, 0x0d, 0x0a)), file('b.pcapng', bytes(0x0a, 0x0d, 0x0d, 0x0a))], store);
+    } finally {
+      setCaptureOpener(null);
+    }
+    expect(calls).toEqual(['home.cap+secrets.txt:step', 'a.pcapng+-:step']);
+    expect(store.getState().notices.map((n) => n.key)).toEqual(['files.oneCapture']);
   });
 });

@@ -35,10 +35,15 @@ export interface CaptureOpener {
   (store: LabStoreApi, capture: File, keylog: File | undefined, mode: 'run' | 'step'): Promise<void>;
 }
 
-let captureOpener: CaptureOpener | null = null;
-/** The capture importer registers itself here (it is loaded lazily with its worker). */
+/** The real importer, loaded on first use (its worker and schemas stay out of the initial bundle). */
+const defaultCaptureOpener: CaptureOpener = async (store, capture, keylog, mode) => {
+  await (await import('./capture-open.ts')).openCapture(store, capture, keylog, mode);
+};
+
+let captureOpener: CaptureOpener = defaultCaptureOpener;
+/** Tests put a stand-in here; null restores the real importer. */
 export function setCaptureOpener(f: CaptureOpener | null): void {
-  captureOpener = f;
+  captureOpener = f ?? defaultCaptureOpener;
 }
 
 export async function openTranscriptFile(file: Blob & { name: string }, store: LabStoreApi = labStore): Promise<boolean> {
@@ -76,11 +81,5 @@ export async function openFiles(files: readonly (Blob & { name: string })[], sto
   if (captures.length > 1) st.notify({ type: 'error', key: 'files.oneCapture', text: 'open one capture at a time' });
   for (const k of kinds) if (k.kind === 'transcript') await openTranscriptFile(k.f, store);
   const cap = captures[0];
-  if (cap) {
-    if (!captureOpener) {
-      st.notify({ type: 'error', key: 'files.captureUnavailable', params: { name: cap.f.name }, text: 'capture import is not available' });
-      return;
-    }
-    await captureOpener(store, cap.f as File, keylogs[0]?.f as File | undefined, st.setup.mode);
-  }
+  if (cap) await captureOpener(store, cap.f as File, keylogs[0]?.f as File | undefined, st.setup.mode);
 }

@@ -159,7 +159,7 @@ let replaySeq = 0;
 /** Opens a replay as a new session in the store and begins it. */
 export function startReplay(
   store: LabStoreApi,
-  input: { source: 'transcript' | 'capture'; label: string; events: LabEvent[]; mode: SessionView['mode']; transcript?: Transcript },
+  input: { source: 'transcript' | 'capture'; label: string; events: LabEvent[]; mode: SessionView['mode']; transcript?: Transcript; unknown?: string[] },
   timers?: ReplayTimers,
 ): Replay {
   const st = store.getState();
@@ -169,7 +169,7 @@ export function startReplay(
   while (st.sessions[id]) id = `${input.source}:${baseId}#${++replaySeq}`;
   const config = first?.kind === 'session' ? first.config : null;
   if (input.transcript) transcripts.set(id, input.transcript);
-  st.addSession({ id, source: input.source, label: input.label, config, mode: input.mode, pendingEvents: input.events.length });
+  st.addSession({ id, source: input.source, label: input.label, config, mode: input.mode, pendingEvents: input.events.length, ...(input.unknown ? { unknown: input.unknown } : {}) });
   const r = new Replay(store, id, input.events, timers);
   replays.get(id)?.destroy();
   replays.set(id, r);
