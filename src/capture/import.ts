@@ -136,7 +136,8 @@ interface ConnState {
   // What the wire showed, for config/outcome/notices.
   clientHello?: Extract<HandshakeInfo, { kind: 'ClientHello' }>;
   serverHello?: Extract<HandshakeInfo, { kind: 'ServerHello' }>;
-  certificates: Partial<Record<'client' | 'server', string[]>>;
+  /** DER of the certificates each side sent (PEM made only for the session event). */
+  certificates: Partial<Record<'client' | 'server', Uint8Array[]>>;
   certificateRequest: boolean;
   serverKx?: { group?: number; signatureScheme?: number };
   signatures: Partial<Record<'client' | 'server', number>>;
@@ -202,7 +203,8 @@ export function importCapture(bytes: Uint8Array, options: ImportOptions = {}): C
   const name = options.name ?? 'capture';
   const every = options.progressEvery ?? 1 << 20;
   const keys = new KeyLogStore();
-  const entries: KeyLogEntry[] = [];
+  /** Key log entries by client random (hex). */
+  const entries = new Map<string, KeyLogEntry[]>();
   const globalNotices: CaptureNotice[] = [];
   const stats: CaptureImport['stats'] = {
     bytes: bytes.length,
@@ -227,7 +229,9 @@ export function importCapture(bytes: Uint8Array, options: ImportOptions = {}): C
     const { entries: es, errors } = parseKeyLog(text);
     for (const e of es) {
       if (keys.add(e)) {
-        entries.push(e);
+        const list = entries.get(e.clientRandom);
+        if (list) list.push(e);
+        else entries.set(e.clientRandom, [e]);
         stats.keyLogLines++;
       }
     }
@@ -246,8 +250,8 @@ export function importCapture(bytes: Uint8Array, options: ImportOptions = {}): C
     const s = c.session;
     const random = c.clientHello ? toHex(c.clientHello.random) : undefined;
     if (!s || !random) return;
-    for (const e of entries) {
-      if (e.clientRandom !== random || c.secretsShown.has(e.label)) continue;
+    for (const e of entries.get(random) ?? []) {
+      if (c.secretsShown.has(e.label)) continue;
       c.secretsShown.add(e.label);
       s.keyLines.push(`${e.label} ${e.clientRandom} ${toHex(e.secret)}`);
       s.stream.push({ kind: 'secret', label: e.label, clientRandom: e.clientRandom, from: c.roles.client, line: e.line }, tOf(s, us));
@@ -312,7 +316,7 @@ export function importCapture(bytes: Uint8Array, options: ImportOptions = {}): C
         if (!h.helloRetryRequest) c.serverHello = h;
         break;
       case 'Certificate':
-        c.certificates[m.from] ??= h.certificates.map((x) => pem(x.der));
+        c.certificates[m.from] ??= h.certificates.map((x) => x.der);
         break;
       case 'CertificateRequest':
         c.certificateRequest = true;
@@ -571,8 +575,9 @@ function finishSession(s: SessionState, name: string, globalNotices: CaptureNoti
   if (suite === undefined) unknown.push('config.cipher');
   const serverAuthOnlyKnown = tls === '1.2' ? !!sh : main.serverHandshakeDecrypted && main.finished.has('server');
   if (!serverAuthOnlyKnown && main.kind === 'tls') unknown.push('config.serverAuthOnly');
+  const statuses = httpStatuses(s.events);
   const crConns = s.conns.filter((c) => c.kind === 'http' && c.roles.client === 'acs');
-  const crStatuses = crConns.flatMap((c) => httpStatuses(s.events, c.conn));
+  const crStatuses = crConns.flatMap((c) => statuses.get(c.conn) ?? []);
   const config: SessionConfig = {
     tls,
     kx,
@@ -590,7 +595,7 @@ function finishSession(s: SessionState, name: string, globalNotices: CaptureNoti
   const serverEp = main.clientDir === 0 ? main.tcp.b : main.tcp.a;
   const [cpeEp, acsEp] = main.roles.client === 'cpe' ? [clientEp, serverEp] : [serverEp, clientEp];
   const withCerts = tlsConns.find((c) => c.certificates.server || c.certificates.client) ?? main;
-  const chainOf = (p: 'client' | 'server') => withCerts.certificates[p] ?? [];
+  const chainOf = (p: 'client' | 'server') => (withCerts.certificates[p] ?? []).map(pem);
   if (!withCerts.certificates.client) unknown.push('certificates.cpe.chain');
   if (!withCerts.certificates.server) unknown.push('certificates.acs.chain');
   if (!ch?.serverName) unknown.push('certificates.cpe.expectsPeerName');
@@ -614,7 +619,7 @@ function finishSession(s: SessionState, name: string, globalNotices: CaptureNoti
   const bad = alerts.find((a) => a.alert.level === 2 || !BENIGN_ALERTS.has(a.alert.code));
   const completedConn = (c: ConnState) => (c.finished.has('client') && c.finished.has('server')) || (tls === '1.2' && c.appRecords.has('client') && c.appRecords.has('server'));
   const completed = main.kind === 'tls' && completedConn(main);
-  const tlsStatuses = tlsConns.flatMap((c) => httpStatuses(s.events, c.conn));
+  const tlsStatuses = tlsConns.flatMap((c) => statuses.get(c.conn) ?? []);
   const applicationData = tlsStatuses.some((x) => x >= 200 && x < 300);
   const ok = completed && !bad && applicationData;
   let abort: { kind: "alert"; from: Party; alert: OutcomeEvent["alerts"][number]["alert"] } | { kind: "close"; from: Party } | null = null;
@@ -667,9 +672,15 @@ function finishSession(s: SessionState, name: string, globalNotices: CaptureNoti
   };
 }
 
-function httpStatuses(events: LabEvent[], conn: number): number[] {
-  const out: number[] = [];
-  for (const e of events) if (e.kind === 'http' && e.conn === conn && e.response) out.push(e.response.status);
+/** HTTP response statuses per connection, in order. */
+function httpStatuses(events: LabEvent[]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const e of events) {
+    if (e.kind !== 'http' || !e.response) continue;
+    const list = out.get(e.conn);
+    if (list) list.push(e.response.status);
+    else out.set(e.conn, [e.response.status]);
+  }
   return out;
 }
 
