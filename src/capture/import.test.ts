@@ -9,7 +9,8 @@ import { nodeCrypto } from '../server/crypto-node.ts';
 import { CaptureError, isCaptureError } from './errors.ts';
 import { importCapture, type ImportedSession } from './import.ts';
 import { decodePacket, TCP_ACK, TCP_SYN } from './packet.ts';
-import { ipPacket, linkFrame, readPackets, syntheticDownload, writePcap, type TestPacket } from './testkit.ts';
+import { SECRETS_TLS_KEYLOG } from './file.ts';
+import { ipPacket, linkFrame, readPackets, syntheticDownload, writePcap, writePcapngBlocks, type TestPacket } from './testkit.ts';
 
 const SHARED = join(import.meta.dirname, '../../../shared/captures');
 const PCAP = join(SHARED, 'illustrated-tls12.pcap');
@@ -382,6 +383,26 @@ describe('a pcapng our own CLI writes imports like the live session', () => {
     expect(wireFields(ev.config)).toEqual(wireFields(want.config));
     expect(s!.events.at(-1)!.kind === 'outcome' && s!.events.at(-1)).toMatchObject({ ok: r.outcome.ok, negotiated: r.outcome.negotiated });
   }, 60_000);
+
+  it.runIf(hasShared)('one pcapng with two interfaces (NULL and Ethernet) and two host pairs gives two sessions, each decrypted', () => {
+    const a = readPackets(shared()).packets;
+    const b = readPackets(live.pcapng);
+    const file = writePcapngBlocks([
+      { kind: 'idb', linktype: 0 },
+      { kind: 'idb', linktype: 1, tsresol: 9 },
+      { kind: 'dsb', type: SECRETS_TLS_KEYLOG, data: new TextEncoder().encode(sharedKeys() + b.keylogs.join('')) },
+      ...a.map((p) => ({ kind: 'epb' as const, iface: 0, ts: BigInt(Math.round(p.tsUs)), data: p.data })),
+      ...b.packets.map((p) => ({ kind: 'epb' as const, iface: 1, ts: BigInt(Math.round(p.tsUs)) * 1000n, data: p.data })),
+    ]);
+    const sessions = importOk(file);
+    expect(sessions.map((s) => s.hosts)).toEqual([
+      { cpe: '::1', acs: '::1' },
+      { cpe: '127.0.0.1', acs: '127.0.0.1' },
+    ]);
+    expect(messages(sessions[0]!).map(comparable)).toEqual(messages(importOk(shared(), sharedKeys())[0]!).map(comparable));
+    expect(messages(sessions[1]!).map(comparable)).toEqual(messages(importOk(live.pcapng)[0]!).map(comparable));
+    expect(sessions.map((s) => s.id)).toEqual(['t#1', 't#2']);
+  });
 
   it('every cut of our pcapng at a sample of offsets gives sessions or a typed error', () => {
     const file = live.pcapng;
