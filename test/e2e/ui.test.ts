@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabEvent } from '../../src/protocol/events.ts';
 import { parseTranscript } from '../../src/protocol/transcript.ts';
 import { requireTool } from '../tools.ts';
-import { arrows, HAS_CHROMIUM, openPage, ROOT, screenshot, startLab, waitReady, type Lab } from './harness.ts';
+import { startGateway } from '../../src/server/gateway/index.ts';
+import { arrows, E2E_DIST, HAS_CHROMIUM, openPage, ROOT, screenshot, startLab, waitReady, type Lab } from './harness.ts';
 
 /**
  * The browser app against the real service, in Debian's chromium: live runs, step mode, a fault
@@ -297,6 +298,23 @@ describe.runIf(HAS_CHROMIUM)('the browser app against the real service', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it('a classroom server with a join code: the page passes ?join= on, and without it says what is missing', async () => {
+    const gw = await startGateway({ port: 0, host: '127.0.0.1', distDir: E2E_DIST, joinCode: 'K7QX-M2PD', log: () => {} });
+    try {
+      const without = await lab.browser.newPage();
+      await without.goto(gw.url);
+      await without.getByTestId('error-notice').filter({ hasText: 'needs a join code' }).waitFor({ timeout: 15_000 });
+      expect(await without.getByTestId('connection').getAttribute('data-state')).not.toBe('open');
+      await without.close();
+      const withCode = await lab.browser.newPage();
+      await withCode.goto(`${gw.url}?join=K7QX-M2PD#tls=1.3&verifier=node&mode=run`);
+      await waitReady(withCode);
+      await withCode.close();
+    } finally {
+      await gw.close();
+    }
+  }, 60_000);
 
   it('replay without a backend: a transcript exported from a live run, opened after the service stopped, draws the same arrows', async () => {
     const { page, errors, context } = await openPage(lab, '#tls=1.3&verifier=node&mode=run');

@@ -1,6 +1,5 @@
 import { Component, type ReactNode } from 'react';
-import { translate } from '../i18n/index.ts';
-import { labStore } from '../store.ts';
+import { useT } from '../i18n/index.ts';
 
 /**
  * Keeps one view's failure inside that view: the rest of the app keeps working, and the user reads
@@ -20,17 +19,21 @@ export class ViewBoundary extends Component<{ name: string; children: ReactNode 
   override render(): ReactNode {
     const { error } = this.state;
     if (!error) return this.props.children;
-    const lang = labStore.getState().lang;
-    return (
-      <div className="view-error" role="alert" data-testid={`view-error-${this.props.name}`}>
-        <p>
-          <strong>{translate(lang, 'app.viewFailed', { view: translate(lang, `app.view.${this.props.name}`) })}</strong>
-        </p>
-        <p className="muted small">{error.message}</p>
-        <button type="button" className="btn small" onClick={() => this.setState({ error: null })}>
-          {translate(lang, 'app.retryView')}
-        </button>
-      </div>
-    );
+    return <ViewFailed name={this.props.name} error={error} retry={() => this.setState({ error: null })} />;
   }
+}
+
+function ViewFailed({ name, error, retry }: { name: string; error: Error; retry: () => void }) {
+  const t = useT();
+  return (
+    <div className="view-error" role="alert" data-testid={`view-error-${name}`}>
+      <p>
+        <strong>{t('app.viewFailed', { view: t(`app.view.${name}`) })}</strong>
+      </p>
+      <p className="muted small">{error.message}</p>
+      <button type="button" className="btn small" onClick={retry}>
+        {t('app.retryView')}
+      </button>
+    </div>
+  );
 }

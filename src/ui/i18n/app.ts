@@ -56,6 +56,11 @@ export const app: Strings = {
   'ws.cannotConnect': { en: 'Cannot open a connection to the lab service', zh: '无法连接到实验服务' },
   'ws.invalidMessage': { en: 'The service sent a message this page does not understand', zh: '服务发来了本页面无法理解的消息' },
   'ws.protocolMismatch': { en: 'The service speaks another protocol version: reload the page', zh: '服务使用了不同的协议版本，请刷新页面' },
+  'ws.refusedNoJoin': {
+    en: 'The lab service is running but refuses this page: it needs a join code. Open the link with ?join=CODE (the code is shown where the server was started).',
+    zh: '实验服务正在运行，但拒绝了本页面：需要加入码。请用带 ?join=加入码 的链接打开（加入码显示在启动服务器的地方）。',
+  },
+  'ws.refusedJoin': { en: 'The lab service refuses the join code in this page’s link: check the code with your teacher.', zh: '实验服务拒绝了本页面链接中的加入码：请向老师核对加入码。' },
   'ws.sessionsCut': { en: 'The connection dropped: {n} running session(s) could not finish', zh: '连接中断：{n} 个运行中的会话未能完成' },
   'ws.error.bad_json': { en: 'The service could not read a message from this page', zh: '服务无法读取本页面发送的消息' },
   'ws.error.bad_message': { en: 'The service refused a message from this page', zh: '服务拒绝了本页面发送的消息' },

@@ -200,6 +200,71 @@ describe('LabSocket', () => {
   });
 });
 
+describe('a service that refuses the page', () => {
+  it('connections closing before hello while /healthz answers: the user is told about the join code, once', async () => {
+    const store = createLabStore();
+    const sockets: FakeSocket[] = [];
+    const timers: (() => void)[] = [];
+    let probes = 0;
+    const client = new LabSocket({
+      url: 'ws://10.0.0.5:8080/ws',
+      store,
+      createSocket: (url) => {
+        const s = new FakeSocket(url);
+        sockets.push(s);
+        return s;
+      },
+      setTimer: (cb) => timers.push(cb),
+      clearTimer: () => {},
+      probe: async () => {
+        probes++;
+        return true;
+      },
+    });
+    client.connect();
+    sockets[0]!.drop(); // 401 on the upgrade looks like this in a browser: closed, no hello
+    expect(probes).toBe(0); // one failure may be a restart
+    timers.shift()!();
+    sockets[1]!.drop();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(probes).toBe(1);
+    expect(store.getState().notices.map((n) => n.key)).toEqual(['ws.refusedNoJoin']);
+    timers.shift()!();
+    sockets[2]!.drop();
+    await Promise.resolve();
+    expect(probes).toBe(1);
+    client.close();
+  });
+
+  it('a service that is simply down (the probe fails) is not called a refusal', async () => {
+    const store = createLabStore();
+    const sockets: FakeSocket[] = [];
+    const timers: (() => void)[] = [];
+    const client = new LabSocket({
+      url: 'ws://h/ws?join=ABCD-EFGH',
+      store,
+      createSocket: (url) => {
+        const s = new FakeSocket(url);
+        sockets.push(s);
+        return s;
+      },
+      setTimer: (cb) => timers.push(cb),
+      clearTimer: () => {},
+      probe: async () => false,
+    });
+    client.connect();
+    for (let i = 0; i < 3; i++) {
+      sockets[i]!.drop();
+      await Promise.resolve();
+      timers.shift()!();
+    }
+    expect(store.getState().notices).toEqual([]);
+    expect(store.getState().connection).toBe('connecting');
+    client.close();
+  });
+});
+
 describe('wsUrl', () => {
   it('same origin /ws, wss on https, the page’s join code passed on', () => {
     expect(wsUrl({ protocol: 'http:', host: '127.0.0.1:8080', search: '' })).toBe('ws://127.0.0.1:8080/ws');

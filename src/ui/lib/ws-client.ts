@@ -34,6 +34,11 @@ export interface LabSocketOptions {
   now?: () => number;
   /** What to do with an export the server sends (the app downloads it). */
   onExport?: (m: ExportMessage) => void;
+  /**
+   * Is the service up (HTTP)? Asked when WebSocket connections keep closing before the server's
+   * hello: up means it refuses this page (join code, origin), which the user is told. Default: GET /healthz.
+   */
+  probe?: () => Promise<boolean>;
 }
 
 const OPEN = 1;
@@ -63,6 +68,10 @@ export class LabSocket {
   private readonly pendingStarts = new Map<string, PendingStart>();
   private readonly buffered = new Map<string, LabEvent[]>();
   private flushScheduled = false;
+  /** Connections in a row that closed before the server's hello. */
+  private refusals = 0;
+  private refusalReported = false;
+  private gotHello = false;
 
   constructor(opts: LabSocketOptions) {
     this.opts = opts;
@@ -186,6 +195,8 @@ export class LabSocket {
     switch (m.type) {
       case 'hello':
         this.attempts = 0;
+        this.gotHello = true;
+        this.refusals = 0;
         st.setServer({ name: m.server, limits: m.limits });
         st.setConnection('open');
         st.setReconnectAt(null);
@@ -246,6 +257,7 @@ export class LabSocket {
       return;
     }
     this.socket = s;
+    this.gotHello = false;
     s.onmessage = (ev) => {
       if (this.socket === s) this.handle(ev.data);
     };
@@ -276,7 +288,27 @@ export class LabSocket {
     if (st.playback.playing) st.setPlayback({ playing: false });
     this.pendingStarts.clear();
     if (wasOpen && cut > 0) st.notify({ type: 'error', key: 'ws.sessionsCut', text: `${cut} running session(s) were cut off`, params: { n: cut } });
+    if (!this.gotHello && ++this.refusals >= 2 && !this.refusalReported) this.explainRefusal();
     if (!this.stopped) this.scheduleReconnect();
+  }
+
+  /** The upgrade keeps failing: if the service answers over HTTP, it is refusing this page; say why it may be. */
+  private explainRefusal(): void {
+    this.refusalReported = true;
+    const probe = this.opts.probe ?? (() => fetch('/healthz', { cache: 'no-store' }).then((r) => r.ok));
+    probe().then(
+      (up) => {
+        if (!up) {
+          this.refusalReported = false;
+          return;
+        }
+        const hasJoin = /[?&]join=/.test(this.opts.url);
+        this.store.getState().notify({ type: 'error', key: hasJoin ? 'ws.refusedJoin' : 'ws.refusedNoJoin', text: 'the service refused the WebSocket connection' });
+      },
+      () => {
+        this.refusalReported = false;
+      },
+    );
   }
 
   private scheduleReconnect(): void {
