@@ -22,6 +22,8 @@
  * with time `t` was seen by the relay at t0 + t·1000 µs; the client stamped the frame's arrival with
  * its own nowUs() before parsing it. All three threads read the same wall clock through
  * performance.timeOrigin; event `t` is rounded to the µs and never runs backwards within a session.
+ * A gateway hook (`onEventSend`) also stamps each event just before the gateway serialises and sends
+ * it, which splits the latency into the engine's part and the WebSocket's part.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +32,7 @@ import type { StartConfig } from '../src/protocol/ws.ts';
 import { startGateway, type Gateway } from '../src/server/gateway/index.ts';
 import { closeLabKeyPool, labKeyPool } from '../src/server/material.ts';
 import { closeSharedWireHost, sharedWireHost } from '../src/server/wire/host.ts';
-import type { WireHost } from '../src/server/wire/protocol.ts';
+import { nowUs, type WireHost } from '../src/server/wire/protocol.ts';
 
 export interface WsBenchOptions {
   /** Length of the load phase, seconds (default 60). */
@@ -71,6 +73,8 @@ function quantile(xs: number[], q: number): number {
 class TimingHost implements WireHost {
   private readonly inner = sharedWireHost();
   readonly openUs = new Map<string, number>();
+  /** When the gateway sent each message event ("session:seq" → wall-clock µs); taken out as the client reports it. */
+  readonly sentUs = new Map<string, number>();
 
   start(s: Parameters<WireHost['start']>[0], report: Parameters<WireHost['start']>[1]): void {
     this.inner.start(s, (r) => {
@@ -93,7 +97,9 @@ interface SessionReport {
   engineId: string;
   /** `t` of the `tcp open` event of connection 0. */
   openT: number;
-  /** Pairs: message event `t` (ms), arrival (wall-clock µs). */
+  /** The gateway's session id. */
+  session: string;
+  /** Triples: message event `t` (ms), its seq, arrival (wall-clock µs). */
   samples: number[];
   ok: boolean;
   reason: string;
@@ -125,19 +131,20 @@ function client() {
     let done = 0, cur = null, ref = 0;
     const next = () => {
       if (!more(done)) { ws.close(1000); return; }
-      cur = { engineId: '', openT: -1, samples: [], ok: false, reason: '', summary: '' };
+      cur = { session: '', engineId: '', openT: -1, samples: [], ok: false, reason: '', summary: '' };
       ws.send(JSON.stringify({ type: 'start', config, ref: 'r' + ++ref }));
     };
     ws.on('message', (data) => {
       const at = nowUs();
       const m = JSON.parse(data.toString());
       if (m.type === 'hello') return next();
+      if (m.type === 'started') { cur.session = m.session; return; }
       if (m.type === 'error') { fail(m.code + ': ' + m.message); if (m.ref) { done++; next(); } return; }
       if (m.type === 'event') {
         const e = m.event;
         if (e.kind === 'session') cur.engineId = e.id;
         else if (e.kind === 'tcp' && e.action === 'open' && e.conn === 0) cur.openT = e.t;
-        else if (e.kind === 'message') cur.samples.push(e.t, at);
+        else if (e.kind === 'message') cur.samples.push(e.t, e.seq, at);
         else if (e.kind === 'outcome') { cur.ok = e.ok; cur.summary = e.summary; }
         return;
       }
@@ -157,25 +164,38 @@ function client() {
 Promise.all(Array.from({ length: clients }, client)).then(() => parentPort.postMessage({ type: 'done', sessions, errors, errorSamples }));
 `;
 
-async function runClients(gw: Gateway, host: TimingHost, opts: { clients: number; config: StartConfig; sessions?: number; durationMs?: number }): Promise<ClientsDone & { latenciesMs: number[] }> {
+async function runClients(gw: Gateway, host: TimingHost, opts: { clients: number; config: StartConfig; sessions?: number; durationMs?: number }): Promise<ClientsDone & { latenciesMs: number[]; engineMs: number[]; hopMs: number[] }> {
   const wsPath = createRequire(import.meta.url).resolve('ws');
   const worker = new Worker(CLIENTS_THREAD, {
     eval: true,
     workerData: { wsPath, url: gw.wsUrl, clients: opts.clients, config: opts.config, sessions: opts.sessions ?? 0, untilEpochMs: Date.now() + (opts.durationMs ?? 0) },
   });
   const latenciesMs: number[] = [];
+  const engineMs: number[] = [];
+  const hopMs: number[] = [];
   try {
     return await new Promise((resolve, reject) => {
       worker.on('message', (m: { type: 'session'; report: SessionReport } | ({ type: 'done' } & ClientsDone)) => {
         if (m.type === 'done') {
-          resolve({ sessions: m.sessions, errors: m.errors, errorSamples: m.errorSamples, latenciesMs });
+          resolve({ sessions: m.sessions, errors: m.errors, errorSamples: m.errorSamples, latenciesMs, engineMs, hopMs });
           return;
         }
         const open = host.openUs.get(m.report.engineId);
         if (open === undefined || m.report.openT < 0) return;
         const t0 = open - m.report.openT * 1000;
         const s = m.report.samples;
-        for (let i = 0; i < s.length; i += 2) latenciesMs.push((s[i + 1]! - (t0 + s[i]! * 1000)) / 1000);
+        for (let i = 0; i < s.length; i += 3) {
+          const seen = t0 + s[i]! * 1000;
+          const arrived = s[i + 2]!;
+          latenciesMs.push((arrived - seen) / 1000);
+          const key = `${m.report.session}:${s[i + 1]!}`;
+          const sent = host.sentUs.get(key);
+          host.sentUs.delete(key);
+          if (sent !== undefined) {
+            engineMs.push((sent - seen) / 1000);
+            hopMs.push((arrived - sent) / 1000);
+          }
+        }
       });
       worker.on('error', reject);
       worker.on('exit', (code) => reject(new Error(`the clients' thread exited with code ${code}`)));
@@ -197,7 +217,7 @@ export async function benchWs(options: WsBenchOptions = {}): Promise<WsBenchResu
   // The per-connection start rate limit (30/min by default) is for a classroom; clients running
   // sessions back to back as fast as they can would reach it within seconds. The other limits
   // (4 per connection, 200 in all) allow 100 clients × 1 session as they are.
-  const gw: Gateway = await startGateway({ port: 0, wireHost: host, limits: { startsPerMinute: 1_000_000 }, log: (l) => out(`  [gateway] ${l}`) });
+  const gw: Gateway = await startGateway({ port: 0, wireHost: host, onEventSend: (session, e) => void (e.kind === 'message' && host.sentUs.set(`${session}:${e.seq}`, nowUs())), limits: { startsPerMinute: 1_000_000 }, log: (l) => out(`  [gateway] ${l}`) });
   await labKeyPool().warm();
   try {
     // ---- idle latency: one client, sessions one after another (after a warm-up: worker, JIT, OpenSSL contexts, certificates)
@@ -207,6 +227,8 @@ export async function benchWs(options: WsBenchOptions = {}): Promise<WsBenchResu
     out(`WebSocket service (gateway and wire worker in this process, clients in a thread of their own; sessions: ${JSON.stringify(config)})`);
     out(`  event latency, relay saw the record → client received its event, idle server (${idle.sessions} sessions, ${idle.records} records):`);
     out(`    p50 ${idle.p50Ms.toFixed(3)} ms  p95 ${idle.p95Ms.toFixed(3)} ms   (target p95 ≤ 5 ms)${one.errors ? `  [${one.errors} errors: ${one.errorSamples[0]}]` : ''}`);
+    out(`    of which relay → the gateway has the event (worker → main thread, decoding): p50 ${quantile(one.engineMs, 0.5).toFixed(3)} ms  p95 ${quantile(one.engineMs, 0.95).toFixed(3)} ms;`);
+    out(`             gateway → client (JSON, WebSocket send, loopback, client thread): p50 ${quantile(one.hopMs, 0.5).toFixed(3)} ms  p95 ${quantile(one.hopMs, 0.95).toFixed(3)} ms`);
 
     // ---- load: N clients, sessions back to back
     global.gc?.();

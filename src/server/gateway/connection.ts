@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
 import type { ZodError } from 'zod';
 import { FaultError, getFault, mergePatches, type FaultSpec } from '../../pki/faults/index.ts';
-import type { OutcomeEvent, SessionConfig } from '../../protocol/events.ts';
+import type { LabEvent, OutcomeEvent, SessionConfig } from '../../protocol/events.ts';
 import { ClientMessageSchema, type ClientMessage, type ServerMessage, type StartConfig, type WsErrorCode } from '../../protocol/ws.ts';
 import { SessionControl } from '../control.ts';
 import { parseRpcSpec } from '../cwmp-script.ts';
@@ -23,6 +23,8 @@ export interface GatewayShared {
   catalogJson(): string;
   hello(): ServerMessage;
   wireHost: WireHost | undefined;
+  /** Benchmark hook: called just before an event is sent (the gateway's session id, the event). */
+  onEventSend: ((session: string, event: LabEvent) => void) | undefined;
   log(line: string): void;
   /** Settles when the session has released everything (for close()). */
   track(p: Promise<unknown>): void;
@@ -346,7 +348,14 @@ export class ClientConnection {
       const options: RunOptions & { control: SessionControl; idleMs?: number } = { control: s.control, idleMs: this.shared.limits.stepIdleMs };
       if (this.shared.wireHost) options.host = this.shared.wireHost;
       try {
-        result = await runSession(config, wireScenario(scenario), (event) => this.send({ type: 'event', session: s.id, event }), options);
+        const hook = this.shared.onEventSend;
+        const onEvent = hook
+          ? (event: LabEvent) => {
+              hook(s.id, event);
+              this.send({ type: 'event', session: s.id, event });
+            }
+          : (event: LabEvent) => this.send({ type: 'event', session: s.id, event });
+        result = await runSession(config, wireScenario(scenario), onEvent, options);
       } finally {
         unsubscribe?.();
       }

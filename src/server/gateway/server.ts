@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
+import type { LabEvent } from '../../protocol/events.ts';
 import { WS_PROTOCOL_VERSION, type ServerMessage } from '../../protocol/ws.ts';
 import type { WireHost } from '../wire/protocol.ts';
 import { buildCatalog } from './catalog.ts';
@@ -32,6 +33,8 @@ export interface GatewayOptions {
   limits?: Partial<GatewayLimits>;
   /** Where sessions' wire sides run (default: the shared worker thread). The benchmark wraps it to timestamp records. */
   wireHost?: WireHost;
+  /** Benchmark hook: called just before each event goes to its WebSocket (the gateway's session id, the event). */
+  onEventSend?: (session: string, event: LabEvent) => void;
   /** Operational messages (internal errors, disconnected slow readers). Default: stderr. */
   log?: (line: string) => void;
 }
@@ -85,6 +88,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       limits: { sessionsPerConnection: limits.sessionsPerConnection, sessionsTotal: limits.sessionsTotal, maxMessageBytes: limits.maxMessageBytes, startsPerMinute: limits.startsPerMinute },
     }),
     wireHost: options.wireHost,
+    onEventSend: options.onEventSend,
     log,
     track: (p) => {
       pending.add(p);
