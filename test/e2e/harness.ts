@@ -160,7 +160,10 @@ export const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (!UPDATE_SCREENSHOTS) return;
   mkdirSync(SCREENSHOTS, { recursive: true });
-  // Let the ladder's enter animations finish so labels are drawn.
-  await page.waitForTimeout(1200);
+  // Let the ladder's entrance animations finish (they are queued one after another) so labels are drawn.
+  await page
+    .waitForFunction(() => document.querySelectorAll('[data-testid="ladder"] .is-new').length === 0, undefined, { timeout: 15_000 })
+    .catch(() => {});
+  await page.waitForTimeout(600);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }
