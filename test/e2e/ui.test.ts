@@ -105,6 +105,14 @@ describe.runIf(HAS_CHROMIUM)('the browser app against the real service', () => {
     }
     await page.getByTestId('finish').click();
     await outcome(page).and(page.locator('[data-ok="true"]')).waitFor({ timeout: 20_000 });
+    // Abort in the middle of a stepped handshake: the service stops it and the card says so.
+    await page.getByTestId('run').click();
+    await expect(step).toBeEnabledSoon();
+    await step.click();
+    await page.getByTestId('abort').click();
+    await outcome(page).and(page.locator('[data-ok="false"]')).waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.getByTestId('outcome-how').textContent()).toBe('Stopped: you aborted it.');
+    expect(await step.isDisabled()).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);
