@@ -28,6 +28,8 @@ export interface GatewayShared {
   log(line: string): void;
   /** Settles when the session has released everything (for close()). */
   track(p: Promise<unknown>): void;
+  /** Every finished session kept for export, oldest first, with the connection that keeps it (limits.finishedTotal). */
+  readonly kept: Map<string, ClientConnection>;
 }
 
 type EndReason = Extract<ServerMessage, { type: 'ended' }>['reason'];
@@ -242,7 +244,7 @@ export class ClientConnection {
     const f = this.finished.get(id);
     if (!f) {
       if (this.live.get(id)?.announced) throw new Reply('not_finished', `session ${id} is still running; export it after its "ended" message`, 'session');
-      throw new Reply('unknown_session', `no session ${id} on this connection (only the last ${this.shared.limits.finishedPerConnection} finished sessions are kept)`, 'session');
+      throw new Reply('unknown_session', `no session ${id} on this connection (only the last ${this.shared.limits.finishedPerConnection} finished sessions of a connection, and ${this.shared.limits.finishedTotal} in all, are kept)`, 'session');
     }
     if (!f.result) throw new Reply('session_failed', `session ${id} failed before it produced anything to export`, 'session');
     const base = `handshake-lab-${id}`;
@@ -372,12 +374,28 @@ export class ClientConnection {
     }
     release();
     if (!s.announced || this.closed) return;
-    this.finished.set(s.id, { id: s.id, result, reason });
-    for (const old of this.finished.keys()) {
-      if (this.finished.size <= this.shared.limits.finishedPerConnection) break;
-      this.finished.delete(old);
-    }
+    this.keep({ id: s.id, result, reason });
     this.send({ type: 'ended', session: s.id, reason });
+  }
+
+  /** Keeps a finished session for export: the newest finishedPerConnection here, finishedTotal in the process. */
+  private keep(f: FinishedSession): void {
+    const { kept, limits } = this.shared;
+    this.finished.set(f.id, f);
+    kept.set(f.id, this);
+    for (const old of this.finished.keys()) {
+      if (this.finished.size <= limits.finishedPerConnection) break;
+      this.forget(old);
+    }
+    for (const [old, owner] of kept) {
+      if (kept.size <= limits.finishedTotal) break;
+      owner.forget(old);
+    }
+  }
+
+  private forget(id: string): void {
+    this.finished.delete(id);
+    this.shared.kept.delete(id);
   }
 
   private onClose(): void {
@@ -385,6 +403,6 @@ export class ClientConnection {
     this.closed = true;
     // The sessions belong to this WebSocket: they end with it (their slots are released when each has released everything).
     for (const s of this.live.values()) s.control.abort('disconnected');
-    this.finished.clear();
+    for (const id of [...this.finished.keys()]) this.forget(id);
   }
 }

@@ -92,6 +92,28 @@ describe('session limits', () => {
     await a.close();
   });
 
+  it('finished sessions kept for export are bounded per connection and in all, oldest forgotten first', async () => {
+    const gw = await gateway({ limits: { finishedPerConnection: 2, finishedTotal: 3 } });
+    const a = await LabClient.connect(gw.wsUrl);
+    const b = await LabClient.connect(gw.wsUrl);
+    const cfg = { tls: '1.3', cwmp: false } as const;
+    const a1 = await a.run(cfg);
+    const a2 = await a.run(cfg);
+    const a3 = await a.run(cfg); // a1 leaves: 2 per connection
+    await expect(a.export(a1.session, 'keylog')).rejects.toMatchObject({ reply: { code: 'unknown_session' } });
+    const b1 = await b.run(cfg);
+    const b2 = await b.run(cfg); // 4 kept in all > 3: the oldest (a2) leaves, whoever kept it
+    await expect(a.export(a2.session, 'keylog')).rejects.toMatchObject({ reply: { code: 'unknown_session' } });
+    for (const [c, r] of [[a, a3], [b, b1], [b, b2]] as const) expect((await c.export(r.session, 'keylog')).text).toContain('CLIENT_HANDSHAKE_TRAFFIC_SECRET');
+    // a closed connection gives its kept sessions' room back
+    await b.close();
+    const a4 = await a.run(cfg);
+    const a5 = await a.run(cfg);
+    for (const r of [a4, a5]) expect((await a.export(r.session, 'keylog')).text).toContain('SERVER_TRAFFIC_SECRET_0');
+    await expect(a.export(a3.session, 'keylog')).rejects.toMatchObject({ reply: { code: 'unknown_session' } });
+    await a.close();
+  });
+
   it('a step-mode session nobody touches ends with an idle outcome', async () => {
     const gw = await gateway({ limits: { stepIdleMs: 400 } });
     const a = await LabClient.connect(gw.wsUrl);

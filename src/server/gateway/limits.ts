@@ -12,6 +12,8 @@ export interface GatewayLimits {
   startsPerMinute: number;
   /** Finished sessions kept per connection for export (oldest forgotten first). */
   finishedPerConnection: number;
+  /** Finished sessions kept for export in the whole process, oldest forgotten first (bounds memory with many clients: about 170 KiB each). */
+  finishedTotal: number;
   /** Open WebSocket connections (the upgrade is refused with 503 past it). */
   connections: number;
   /** A client that does not read: once this many bytes wait in its send buffer, the connection is closed (1008) and its sessions aborted. */
@@ -29,6 +31,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   hardMaxFrameBytes: 1024 * 1024,
   startsPerMinute: 30,
   finishedPerConnection: 16,
+  finishedTotal: 256,
   connections: 1000,
   maxBufferedBytes: 32 * 1024 * 1024,
   stepIdleMs: 15 * 60_000,

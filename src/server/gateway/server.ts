@@ -94,6 +94,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       pending.add(p);
       void p.finally(() => pending.delete(p));
     },
+    kept: new Map(),
   };
 
   const health = (): GatewayHealth => ({ ok: true, sessions: shared.live, connections: clients.size, uptimeS: Math.round((performance.now() - started) / 1000) });
