@@ -13,6 +13,7 @@
  * are shown next to — never instead of — the real verdict OpenSSL or Node.js reported.
  */
 import forge from 'node-forge';
+import { CURVE, KEY_ALG } from '../../protocol/tls/oids.ts';
 
 export type NameAttr = { short: string; value: string };
 
@@ -67,22 +68,6 @@ export interface ParsedCert {
 export type ParseErrorCode = 'ERR_NOT_PEM' | 'ERR_NOT_CERTIFICATE' | 'ERR_BAD_CERTIFICATE';
 export type ParseResult = { ok: true; cert: ParsedCert } | { ok: false; code: ParseErrorCode; message: string };
 
-const OID_NAMES: Readonly<Record<string, string>> = {
-  '1.2.840.113549.1.1.1': 'RSA',
-  '1.2.840.113549.1.1.10': 'RSA-PSS',
-  '1.2.840.10045.2.1': 'EC',
-  '1.3.101.110': 'X25519',
-  '1.3.101.111': 'X448',
-  '1.3.101.112': 'Ed25519',
-  '1.3.101.113': 'Ed448',
-  '1.2.840.10040.4.1': 'DSA',
-};
-const CURVES: Readonly<Record<string, { name: string; bits: number }>> = {
-  '1.2.840.10045.3.1.7': { name: 'P-256', bits: 256 },
-  '1.3.132.0.34': { name: 'P-384', bits: 384 },
-  '1.3.132.0.35': { name: 'P-521', bits: 521 },
-  '1.3.132.0.10': { name: 'secp256k1', bits: 256 },
-};
 const FIXED_BITS: Readonly<Record<string, number>> = { Ed25519: 256, Ed448: 456, X25519: 256, X448: 448 };
 const SIG_NAMES: Readonly<Record<string, string>> = {
   '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
@@ -175,9 +160,9 @@ function readCertificate(der: string): { cert: forge.pki.Certificate; key: KeyIn
     // Signatures over this certificate must be checked on the real bytes.
     cert.tbsCertificate = tbs;
     (cert as { publicKey: unknown }).publicKey = null;
-    const type = OID_NAMES[info.oid] ?? info.oid;
-    const curve = info.params ? (CURVES[info.params]?.name ?? info.params) : null;
-    const bits = (info.params ? CURVES[info.params]?.bits : undefined) ?? FIXED_BITS[type] ?? null;
+    const type = KEY_ALG[info.oid] ?? info.oid;
+    const curve = info.params ? (CURVE[info.params]?.name ?? info.params) : null;
+    const bits = (info.params ? CURVE[info.params]?.bits : undefined) ?? FIXED_BITS[type] ?? null;
     return { cert, key: { type, bits, curve, oid: info.oid, shownByForge: false } };
   }
 }
