@@ -24,3 +24,15 @@ export const CURVE: Readonly<Record<string, { name: string; bits: number }>> = {
   '1.3.36.3.3.2.8.1.1.11': { name: 'brainpoolP384r1', bits: 384 },
   '1.3.36.3.3.2.8.1.1.13': { name: 'brainpoolP512r1', bits: 512 },
 };
+
+/** Extended key usage purposes (RFC 5280 §4.2.1.12). */
+export const EKU: Readonly<Record<string, string>> = {
+  '2.5.29.37.0': 'anyExtendedKeyUsage',
+  '1.3.6.1.5.5.7.3.1': 'serverAuth',
+  '1.3.6.1.5.5.7.3.2': 'clientAuth',
+  '1.3.6.1.5.5.7.3.3': 'codeSigning',
+  '1.3.6.1.5.5.7.3.4': 'emailProtection',
+  '1.3.6.1.5.5.7.3.8': 'timeStamping',
+  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+  '1.3.6.1.5.5.7.3.17': 'ipsecIKE',
+};

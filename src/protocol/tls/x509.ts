@@ -19,7 +19,7 @@ import {
 import type { GeneralName } from '@peculiar/asn1-x509';
 import { TlsDecodeError } from './errors.ts';
 import { toHex } from './fields.ts';
-import { CURVE, KEY_ALG } from './oids.ts';
+import { CURVE, EKU, KEY_ALG } from './oids.ts';
 
 export interface CertSummary {
   /** One-line DN, most specific RDN first (RFC 4514 order): `CN=acs.lab.test, O=Handshake Lab`. */
@@ -102,17 +102,6 @@ const SIG_ALG: Readonly<Record<string, string>> = {
   '2.16.840.1.101.3.4.3.17': 'ML-DSA-44',
   '2.16.840.1.101.3.4.3.18': 'ML-DSA-65',
   '2.16.840.1.101.3.4.3.19': 'ML-DSA-87',
-};
-
-const EKU: Readonly<Record<string, string>> = {
-  '2.5.29.37.0': 'anyExtendedKeyUsage',
-  '1.3.6.1.5.5.7.3.1': 'serverAuth',
-  '1.3.6.1.5.5.7.3.2': 'clientAuth',
-  '1.3.6.1.5.5.7.3.3': 'codeSigning',
-  '1.3.6.1.5.5.7.3.4': 'emailProtection',
-  '1.3.6.1.5.5.7.3.8': 'timeStamping',
-  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
-  '1.3.6.1.5.5.7.3.17': 'ipsecIKE',
 };
 
 const EXTENSION: Readonly<Record<string, string>> = {

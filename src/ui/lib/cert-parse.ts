@@ -13,7 +13,7 @@
  * are shown next to — never instead of — the real verdict OpenSSL or Node.js reported.
  */
 import forge from 'node-forge';
-import { CURVE, KEY_ALG } from '../../protocol/tls/oids.ts';
+import { CURVE, EKU, KEY_ALG } from '../../protocol/tls/oids.ts';
 
 export type NameAttr = { short: string; value: string };
 
@@ -84,15 +84,6 @@ const SUPPORTED_CRITICAL = new Set([
 ]);
 const EXT_NAMES: Readonly<Record<string, string>> = { '2.5.29.35': 'authorityKeyIdentifier', '2.5.29.30': 'nameConstraints', '2.5.29.31': 'cRLDistributionPoints', '1.3.6.1.5.5.7.1.1': 'authorityInfoAccess' };
 const KU_BITS = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'] as const;
-const EKU_NAMES: Readonly<Record<string, string>> = {
-  '1.3.6.1.5.5.7.3.1': 'serverAuth',
-  '1.3.6.1.5.5.7.3.2': 'clientAuth',
-  '1.3.6.1.5.5.7.3.3': 'codeSigning',
-  '1.3.6.1.5.5.7.3.4': 'emailProtection',
-  '1.3.6.1.5.5.7.3.8': 'timeStamping',
-  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
-  '2.5.29.37.0': 'anyExtendedKeyUsage',
-};
 
 const HASH_OF = (name: string): string | null => {
   const n = name.toLowerCase();
@@ -228,7 +219,7 @@ export function parseCertificate(pem: string): ParseResult {
       const seq = forge.asn1.fromDer(ekuExt.value);
       extKeyUsage = (seq.value as forge.asn1.Asn1[]).map((v) => {
         const oid = forge.asn1.derToOid(v.value as string);
-        return EKU_NAMES[oid] ?? oid;
+        return EKU[oid] ?? oid;
       });
     }
     const bcExt = extOf(cert, 'basicConstraints');
