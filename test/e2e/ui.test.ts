@@ -81,6 +81,35 @@ describe.runIf(HAS_CHROMIUM)('the browser app against the real service', () => {
     await context.close();
   }, 60_000);
 
+  it('the inspector: hovering a field lights exactly its bytes, hovering a byte selects the field that holds it', async () => {
+    const { page, errors, context } = await openPage(lab, '#tls=1.3&verifier=node&mode=run', { width: 1920, height: 1080 });
+    await waitReady(page);
+    await page.getByTestId('run').click();
+    await outcome(page).and(page.locator('[data-ok="true"]')).waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="arrow"][data-name="ServerHello"][data-from="acs"]').first().click();
+    const inspector = page.getByTestId('inspector');
+    const field = inspector.locator('[data-testid="field"][data-name="cipher_suite"]');
+    await field.waitFor();
+    await field.scrollIntoViewIfNeeded();
+    const offset = Number(await field.getAttribute('data-offset'));
+    const length = Number(await field.getAttribute('data-length'));
+    expect(length).toBe(2); // a cipher suite is a uint16 (RFC 8446 §4.1.3)
+    const lit = () => inspector.locator('[data-testid="hex"] [data-testid="byte"].hl').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-offset'))));
+    await field.hover();
+    await expect.poll(lit).toEqual(Array.from({ length }, (_, i) => offset + i));
+    // The bytes the parser said: 0x1301 is TLS_AES_128_GCM_SHA256, the suite this session negotiated.
+    const hexOf = await inspector.locator('[data-testid="hex"] [data-testid="byte"].hl').allTextContents();
+    expect(hexOf.join('').toLowerCase()).toBe('1301');
+    // And back: hover the first byte of the random → the random field is the active row, its 32 bytes lit.
+    const random = inspector.locator('[data-testid="field"][data-name="random"]');
+    const rOffset = Number(await random.getAttribute('data-offset'));
+    await inspector.locator(`[data-testid="hex"] [data-testid="byte"][data-offset="${rOffset}"]`).hover();
+    await expect.poll(() => random.getAttribute('aria-selected')).toBe('true');
+    await expect.poll(async () => (await lit()).length).toBe(32);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('step mode: each Step click (and the Space key) releases one record — one more arrow, in the golden order', async () => {
     const { page, errors, context } = await openPage(lab, '#tls=1.3&verifier=node&mode=step');
     await waitReady(page);
