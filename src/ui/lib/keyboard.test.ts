@@ -62,3 +62,46 @@ describe('keyboard', () => {
     expect(isTyping(div)).toBe(true);
   });
 });
+
+describe('keyboard: keys a widget already handled', () => {
+  it('→ and Space in the hex grid and on a certificate node do not also step the session', async () => {
+    const { installKeyboard } = await import('./keyboard.ts');
+    const { HexView } = await import('../controllers/hex.ts');
+    const { CertTreeView } = await import('../controllers/cert-tree.ts');
+    const store = createLabStore();
+    const r = startReplay(store, { source: 'transcript', label: 'f', events: paper, mode: 'step' }, { set: () => 0, clear: () => {} });
+    const count = () => store.getState().sessions[r.id]!.events.filter((e) => e.kind === 'message').length;
+    const uninstall = installKeyboard(store);
+    const box = document.createElement('div');
+    document.body.appendChild(box);
+    const hex = new HexView(box, { onPick: () => {} });
+    hex.update({ bytes: new Uint8Array([1, 2, 3, 4]) });
+    const picked: string[] = [];
+    const tree = new CertTreeView(box, { onSelect: (id) => picked.push(id) });
+    try {
+      const grid = box.querySelector<HTMLElement>('[role="grid"]')!;
+      grid.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, cancelable: true }));
+      grid.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true, cancelable: true }));
+      expect(count()).toBe(0);
+      tree.update({
+        sides: [{ id: 'acs', title: 'ACS', empty: '', root: { id: 'acs:0', title: 'leaf', subtitle: '', role: 'leaf', anchor: false, status: 'pass', realMark: null, aria: 'leaf', children: [] } }],
+        selected: null,
+        anchorLabel: 'anchor',
+        label: 'chains',
+      });
+      const node = box.querySelector<SVGGElement>('g.ct-node');
+      expect(node).not.toBeNull();
+      node!.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true, cancelable: true }));
+      expect(picked).toEqual(['acs:0']);
+      expect(count()).toBe(0);
+      // On the page itself the keys still step.
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, cancelable: true }));
+      expect(count()).toBe(1);
+    } finally {
+      uninstall();
+      hex.destroy();
+      tree.destroy();
+      box.remove();
+    }
+  });
+});

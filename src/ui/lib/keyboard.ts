@@ -4,7 +4,8 @@ import { run, step } from './actions.ts';
 /**
  * Keyboard: Space or → steps, R runs. Not while the user types (inputs, selects, text areas — the
  * terminal's too — or editable content), never with a modifier, and Space on a focused button keeps
- * its usual meaning (it presses that button).
+ * its usual meaning (it presses that button). Keys a widget has already handled (default prevented)
+ * are left alone.
  */
 export function isTyping(target: EventTarget | null): boolean {
   const el = target as (HTMLElement & { isContentEditable?: boolean }) | null;
@@ -13,7 +14,12 @@ export function isTyping(target: EventTarget | null): boolean {
   return tag === 'input' || tag === 'textarea' || tag === 'select' || el.isContentEditable === true;
 }
 
-export function handleKey(e: Pick<KeyboardEvent, 'key' | 'target' | 'ctrlKey' | 'metaKey' | 'altKey' | 'repeat' | 'preventDefault'>, store: LabStoreApi = labStore): boolean {
+export function handleKey(
+  e: Pick<KeyboardEvent, 'key' | 'target' | 'ctrlKey' | 'metaKey' | 'altKey' | 'repeat' | 'preventDefault'> & { defaultPrevented?: boolean },
+  store: LabStoreApi = labStore,
+): boolean {
+  // A widget already used the key (the hex grid's cursor, a certificate node's Space/Enter…).
+  if (e.defaultPrevented) return false;
   if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return false;
   const tag = (e.target as HTMLElement | null)?.tagName?.toLowerCase();
   if (e.key === ' ' || e.key === 'Spacebar') {
