@@ -68,4 +68,11 @@ describe('<CaptureTerminal/>', () => {
     expect(copied).toContain('Server Hello, Certificate, Certificate Request, Server Hello Done');
     expect(host.textContent).toContain('抓包');
   });
+
+  test('the terminal\'s accessible name follows the language switch', () => {
+    const area = () => host.querySelector('[data-testid="terminal"] textarea')!;
+    expect(area().getAttribute('aria-label')).toBe(en('terminal.aria'));
+    act(() => labStore.getState().setLang('zh'));
+    expect(area().getAttribute('aria-label')).toBe(translate('zh', 'terminal.aria'));
+  });
 });

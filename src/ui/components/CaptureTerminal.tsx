@@ -59,9 +59,10 @@ export function CaptureTerminal() {
     // Created once per mount; later changes arrive through update().
   }, []);
 
+  const ariaLabel = t('terminal.aria');
   useEffect(() => {
-    ctrl.current?.update({ session, lines, live, fontSize });
-  }, [session, lines, live, fontSize]);
+    ctrl.current?.update({ session, lines, live, fontSize, ariaLabel });
+  }, [session, lines, live, fontSize, ariaLabel]);
 
   useEffect(() => setStatus(''), [session]);
 

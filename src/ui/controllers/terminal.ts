@@ -168,6 +168,8 @@ export interface TerminalData {
   /** The session is still running (its last frame may grow). */
   live: boolean;
   fontSize: number;
+  /** The terminal's accessible name (follows the language). */
+  ariaLabel?: string;
 }
 
 const HIDE_CURSOR = '\x1b[?25l';
@@ -231,6 +233,7 @@ export class TerminalController {
   update(data: TerminalData): void {
     if (this.destroyed) return;
     this.lines = data.lines;
+    if (data.ariaLabel !== undefined) this.term.textarea?.setAttribute('aria-label', data.ariaLabel);
     if (data.fontSize !== this.fontSize) {
       this.fontSize = data.fontSize;
       this.term.options.fontSize = data.fontSize;
