@@ -168,6 +168,19 @@ describe('WebSocket upgrade: Origin, path and join code', () => {
     }
   });
 
+  it('without a join code, refuses a page served under a non-loopback name (DNS rebinding: Origin and Host agree)', async () => {
+    const rebound = `rebind.example:${gw.port}`;
+    await expect(LabClient.connect(gw.wsUrl, { headers: { Host: rebound, Origin: `http://${rebound}` } })).rejects.toMatchObject({ status: 403 });
+    for (const name of [`localhost:${gw.port}`, `lab.localhost:${gw.port}`, `[::1]:${gw.port}`]) {
+      const c = await LabClient.connect(gw.wsUrl, { headers: { Host: name, Origin: `http://${name}` } });
+      await c.close();
+    }
+    // with a join code (a classroom LAN) the teacher's address is whatever name the students use
+    const lan = `teacher.lan:${coded.port}`;
+    const c = await LabClient.connect(`${coded.wsUrl}?join=K7QX-M2PD`, { headers: { Host: lan, Origin: `http://${lan}` } });
+    await c.close();
+  });
+
   it('refuses other paths with 404, and the refusal carries the security headers', async () => {
     await expect(LabClient.connect(gw.wsUrl.replace('/ws', '/socket'))).rejects.toMatchObject({ status: 404 });
     const r = await raw(gw, '/ws', 'GET', { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', Origin: 'http://evil.example' });

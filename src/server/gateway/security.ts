@@ -51,6 +51,17 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
+/** A Host header (`name[:port]`) naming this machine: a loopback address, localhost or *.localhost. */
+function isLoopbackName(hostHeader: string): boolean {
+  let name: string;
+  try {
+    name = new URL(`http://${hostHeader}`).hostname;
+  } catch {
+    return false;
+  }
+  return isLoopbackHost(name) || name.endsWith('.localhost');
+}
+
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read aloud in a classroom
 
 /** A random join code, e.g. "K7QX-M2PD" (40 bits). */
@@ -98,6 +109,12 @@ export function checkUpgrade(req: IncomingMessage, joinCode: string | null): Upg
     }
     if (originHost === null || originHost !== host) {
       return { ok: false, status: 403, reason: `cross-origin WebSocket refused: Origin ${JSON.stringify(origin)} is not this server (${host || 'no Host header'})` };
+    }
+    // Without a join code the server is on loopback: a page whose own host name is not a loopback
+    // name reached it by DNS rebinding (evil.example resolved to 127.0.0.1), so Origin and Host agree
+    // and only the name gives it away.
+    if (joinCode === null && !isLoopbackName(host)) {
+      return { ok: false, status: 403, reason: `WebSocket refused: the page was loaded as ${JSON.stringify(host)}, not a loopback name (open it as 127.0.0.1 or localhost)` };
     }
   }
   if (joinCode !== null) {
