@@ -3,36 +3,9 @@ import '../ladder.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { TerminalController } from '../controllers/terminal.ts';
 import { useT } from '../i18n/index.ts';
+import { copyText } from '../lib/clipboard.ts';
 import { captureLines, plainText } from '../lib/frames.ts';
 import { selectCurrent, selectEvents, useLab } from '../store.ts';
-
-/** Copies text with the async clipboard, else the old selection-and-copy way. */
-async function copyToClipboard(text: string): Promise<boolean> {
-  try {
-    // Absent outside secure contexts (e.g. the app opened by IP address over plain HTTP).
-    const clip = globalThis.navigator?.clipboard as Clipboard | undefined;
-    if (clip) {
-      await clip.writeText(text);
-      return true;
-    }
-  } catch {
-    /* refused: try the fallback */
-  }
-  try {
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.setAttribute('readonly', '');
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand?.('copy') ?? false;
-    area.remove();
-    return ok;
-  } catch {
-    return false;
-  }
-}
 
 /** The capture terminal: a live tshark-like packet list of the current session (xterm). */
 export function CaptureTerminal() {
@@ -68,7 +41,7 @@ export function CaptureTerminal() {
 
   const copy = async () => {
     const text = plainText(lines);
-    const ok = await copyToClipboard(text);
+    const ok = await copyText(text);
     setStatus(ok ? t('terminal.copied', { n: lines.length }) : t('terminal.copyFailed'));
   };
 

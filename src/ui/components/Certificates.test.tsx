@@ -91,6 +91,29 @@ describe('Certificates', () => {
     expect(q('[data-testid="cert-detail"] [data-testid="real-verdict-cpe"]')!.dataset.state).toBe('notReached');
   });
 
+  it('Copy PEM works without the Clipboard API (a classroom server over plain http)', async () => {
+    show(events);
+    let copied = '';
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: undefined });
+    Object.defineProperty(document, 'execCommand', {
+      configurable: true,
+      writable: true,
+      value: () => {
+        copied = document.querySelector<HTMLTextAreaElement>('textarea.offscreen')?.value ?? '';
+        return true;
+      },
+    });
+    try {
+      const btn = [...host.querySelectorAll<HTMLButtonElement>('[data-testid="cert-detail"] button')].find((b) => b.textContent === 'Copy PEM')!;
+      await act(async () => btn.click());
+      expect(copied).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      expect(btn.textContent).toBe('Copied');
+    } finally {
+      delete (navigator as { clipboard?: unknown }).clipboard;
+      delete (document as { execCommand?: unknown }).execCommand;
+    }
+  });
+
   it('a PEM that does not parse gives a clear message, not a crash', () => {
     const s = events[0] as SessionEventT;
     const broken: LabEvent[] = [{ ...s, certificates: { ...s.certificates, acs: { ...s.certificates.acs, chain: ['-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'] } } }, ...events.slice(1)];

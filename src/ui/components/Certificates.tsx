@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { CertTreeView, type CertTreeData } from '../controllers/cert-tree.ts';
 import { useT } from '../i18n/index.ts';
 import type { CertCheck, ChainNode, ParsedCert } from '../lib/cert-parse.ts';
+import { copyText } from '../lib/clipboard.ts';
 import { defaultSelection, findNode, nodeStatus, nodeTitle, sideModels, treeData, type RealVerdict, type SideModel } from '../lib/cert-view.ts';
 import { selectCurrent, selectEvents, selectOutcome, selectSessionEvent, useLab } from '../store.ts';
 import '../certs.css';
@@ -276,13 +277,9 @@ function CertDetail({ m, node, verifierName, at }: { m: SideModel; node: ChainNo
   const status = nodeStatus(node);
   const realHere = m.realDepth === node.depth;
   const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(node.pem);
-      setCopied(true);
-      setTimeout(() => setCopied(false), 1500);
-    } catch {
-      setCopied(false);
-    }
+    const ok = await copyText(node.pem);
+    setCopied(ok);
+    if (ok) setTimeout(() => setCopied(false), 1500);
   };
   return (
     <article className={`cert-detail st-${status}`} data-testid="cert-detail" data-id={`${m.owner}:${node.depth}`}>

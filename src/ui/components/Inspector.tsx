@@ -4,6 +4,7 @@ import { fromHex } from '../../protocol/tls/fields.ts';
 import { CONTENT_TYPE, versionName } from '../../protocol/tls/registry.ts';
 import { HexView, ROW_CHARS } from '../controllers/hex.ts';
 import { useT } from '../i18n/index.ts';
+import { copyText } from '../lib/clipboard.ts';
 import { fieldDoc, messageDoc } from '../lib/field-docs.ts';
 import { ancestorPaths, buildTree, deepestAt, expandablePaths, nodeForRange, visibleRows, type TreeNode } from '../lib/field-tree.ts';
 import { messageKind } from '../lib/frames.ts';
@@ -549,13 +550,9 @@ function CwmpView({ ev }: { ev: CwmpEvent }) {
     }
   }, [ev.xml]);
   const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(ev.xml);
-      setCopied(true);
-      setTimeout(() => setCopied(false), 1500);
-    } catch {
-      setCopied(false);
-    }
+    const ok = await copyText(ev.xml);
+    setCopied(ok);
+    if (ok) setTimeout(() => setCopied(false), 1500);
   };
   return (
     <div className="insp-cwmp k-cwmp">
