@@ -114,4 +114,21 @@ describe('openCaptureFile', () => {
     for (const unit of ['header', 'packet', 'block']) for (const c of ['ERR_TRUNCATED_CAPTURE', 'ERR_BAD_CAPTURE']) expect(hasKey(errorKey(c, { unit }))).toBe(true);
     for (const code of CAPTURE_NOTICE_CODES) expect(hasKey(`capture.notice.${code}`), code).toBe(true);
   });
+
+  it('a capture its worker cannot be handed ends that worker and says why', async () => {
+    const log = { terminated: false };
+    const createWorker = (): WorkerLike => ({
+      onmessage: null,
+      onerror: null,
+      postMessage() {
+        throw new DOMException('could not be cloned', 'DataCloneError');
+      },
+      terminate() {
+        log.terminated = true;
+      },
+    });
+    const e = await rejection(openCaptureFile(file('a.pcap', new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1])), undefined, { createWorker }));
+    expect(e.code).toBe('ERR_WORKER');
+    expect(log.terminated).toBe(true);
+  });
 });

@@ -124,6 +124,11 @@ export async function openCaptureFile(file: File, keylog?: File | string, option
       else done(() => reject(fail(m.code, m.params, m.message)));
     };
     const request: CaptureRequest = { type: 'import', id, file: buffer, name: file.name, ...(keylogText !== undefined ? { keylog: keylogText } : {}) };
-    worker.postMessage(request, [buffer]);
+    try {
+      worker.postMessage(request, [buffer]);
+    } catch (e) {
+      // e.g. DataCloneError: the worker would never answer, so end it here.
+      done(() => reject(fail('ERR_WORKER', {}, `the capture could not be handed to its worker: ${e instanceof Error ? e.message : String(e)}`)));
+    }
   });
 }
