@@ -105,6 +105,21 @@ describe('store: sessions', () => {
   });
 });
 
+describe('store: compare', () => {
+  it('a session is never compared with itself: making the compared session current ends the comparison', () => {
+    const store = withSession();
+    store.getState().addSession({ id: 's2', source: 'live', label: '', config: null, mode: 'run' });
+    store.getState().setCompareWith('s1');
+    store.getState().setCurrent('s1');
+    expect(store.getState()).toMatchObject({ current: 's1', compareWith: null });
+    // Forgetting the current session moves current to the compared one: same rule.
+    store.getState().setCurrent('s2');
+    store.getState().setCompareWith('s1');
+    store.getState().removeSession('s2');
+    expect(store.getState()).toMatchObject({ current: 's1', compareWith: null });
+  });
+});
+
 describe('store: settings and notices', () => {
   it('setSetup merges, reset stops playback and clears the view but keeps sessions and setup', () => {
     const store = withSession(expired);

@@ -210,7 +210,8 @@ export function createLabStore(init: LabState = initialState()) {
         const s = st.sessions[id];
         return s ? { sessions: { ...st.sessions, [id]: { ...s, status: 'ended', endReason: reason, held: [] } } } : {};
       }),
-    setCurrent: (current) => set({ current, selected: null, hover: null }),
+    // A session is never compared with itself: making the compared one current ends the comparison.
+    setCurrent: (current) => set((st) => ({ current, selected: null, hover: null, ...(current !== null && st.compareWith === current ? { compareWith: null } : {}) })),
     setCompareWith: (compareWith) => set({ compareWith }),
     select: (selected) => set({ selected, hover: null }),
     setHover: (hover) => set({ hover }),
@@ -246,7 +247,7 @@ export function createLabStore(init: LabState = initialState()) {
           sessions,
           order,
           current,
-          compareWith: st.compareWith === id ? null : st.compareWith,
+          compareWith: st.compareWith === id || st.compareWith === current ? null : st.compareWith,
           ...(st.current === id ? { selected: null, hover: null } : {}),
         };
       }),
