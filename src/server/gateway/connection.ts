@@ -213,8 +213,9 @@ export class ClientConnection {
       case 'step': {
         const s = this.control(msg.session, 'step');
         if (s.mode !== 'step') throw new Reply('not_stepping', `session ${msg.session} runs in run mode: nothing is held to step through`, 'session');
-        // Nothing held right now (the next record is still on its way): say so with what is held.
-        if (!s.control.step(msg.unit)) this.send({ type: 'held', session: s.id, pending: [...s.control.pending] });
+        // Nothing held right now (the next record is still on its way) or nothing running any more:
+        // say so with what is held (a step is never kept for a record that has not arrived).
+        if (s.control.pending.length === 0 || !s.control.step(msg.unit)) this.send({ type: 'held', session: s.id, pending: [...s.control.pending] });
         return;
       }
       case 'play': {

@@ -136,6 +136,27 @@ describe('each client message gets its answer', () => {
     }
   });
 
+  it('a step while nothing is held is answered at once with an empty held, and releases nothing', async () => {
+    // Wire sides that start half a second late: for that long the relay holds nothing.
+    const slow = await startGateway({ port: 0, wireHost: delayedHost(500) });
+    const c = await LabClient.connect(slow.wsUrl);
+    try {
+      const s = await c.start({ tls: '1.3', cwmp: false, mode: 'step' });
+      s.step('record');
+      expect(await s.waitFor((m) => m.type === 'held', 300)).toMatchObject({ type: 'held', pending: [] });
+      // the step was not kept for later: the ClientHello, once it comes, waits for a step of its own
+      await s.until(() => s.pending.length > 0);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(s.pending).toMatchObject([{ conn: 0, from: 'client', records: 1 }]);
+      expect(s.events.filter((e) => e.kind === 'message')).toEqual([]);
+      s.abort();
+      expect(await s.ended).toBe('aborted');
+    } finally {
+      await c.close();
+      await slow.close();
+    }
+  });
+
   it('an exception while handling a message is an internal error; the connection and the session carry on', async () => {
     const inner = sharedWireHost();
     const logs: string[] = [];
