@@ -56,11 +56,6 @@ export class SessionControl {
     return this.impl.abort(reason);
   }
 
-  /** The session is running (attached to runSession and not yet ended). */
-  get running(): boolean {
-    return this.impl !== null;
-  }
-
   /** What is held now. */
   get pending(): readonly HeldState[] {
     return this.held;

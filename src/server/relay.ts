@@ -301,11 +301,6 @@ export class StepGate {
 
   constructor(private readonly onHeld: (held: HeldLane[]) => void) {}
 
-  /** Holding (false once `play` was called or the gate was dropped). */
-  get stepping(): boolean {
-    return this.holding && !this.dropped;
-  }
-
   /** What is held now, per connection and direction (connection order, client before server). */
   held(): HeldLane[] {
     const out: HeldLane[] = [];

@@ -133,10 +133,6 @@ export class ClientConnection {
     this.send(shared.hello());
   }
 
-  get liveSessions(): number {
-    return this.live.size;
-  }
-
   /** Heartbeat: the client answers with a pong (browsers do it by themselves). */
   ping(): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
