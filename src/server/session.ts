@@ -259,9 +259,10 @@ export async function runSession(
     return true;
   };
   let playing = false;
+  host.start({ id, config, scenario, direct: options.direct === true, step: stepping }, onReport);
+  // Armed once the wire side has the session: a host.start that throws leaves no timer behind.
   if (stepping) arm(idleMs, () => stop('idle'));
   else arm(config.deadlineMs, deadline);
-  host.start({ id, config, scenario, direct: options.direct === true, step: stepping }, onReport);
   control?.attach({
     step: (unit) => {
       if (!stepping || playing || over) return false;

@@ -156,6 +156,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     try {
       const verdict = checkUpgrade(req, joinCode);
       if (!verdict.ok) return refuse(socket, req, verdict.status, verdict.reason);
+      if (closing) return refuse(socket, req, 503, 'the server is shutting down');
       if (clients.size >= limits.connections) return refuse(socket, req, 503, `the server has ${clients.size} connections, its limit; try again later`);
       wss.handleUpgrade(req, socket, head, (ws) => {
         const c = new ClientConnection(ws, shared);

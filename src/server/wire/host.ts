@@ -24,7 +24,14 @@ export class WorkerWireHost implements WireHost {
     w.on('message', (raw: unknown) => {
       const parsed = WireBatchSchema.safeParse(raw);
       if (!parsed.success) return;
-      for (const m of parsed.data) this.sessions.get(m.id)?.(m.report);
+      for (const m of parsed.data) {
+        try {
+          this.sessions.get(m.id)?.(m.report);
+        } catch (e) {
+          // A bug in one session's analysis must not take the process (and every other session) down.
+          console.error(`wire host: session ${m.id} failed on a ${m.report.type} report:`, e);
+        }
+      }
     });
     const die = (why: string) => {
       if (this.worker !== w) return;
