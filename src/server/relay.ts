@@ -122,7 +122,8 @@ export class WiretapRelay {
       data: (bytes: Uint8Array) => {
         if (dst.destroyed) return;
         const t = this.clock();
-        if (!dst.write(bytes)) {
+        // Released records are written back to back (play, a whole flight): wait for one drain, not one per write.
+        if (!dst.write(bytes) && !src.isPaused()) {
           src.pause();
           dst.once('drain', () => src.resume());
         }
