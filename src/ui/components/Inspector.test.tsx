@@ -12,6 +12,7 @@ import { fromHex, toHex, type Field } from '../../protocol/tls/fields.ts';
 import { KeyLogStore, parseKeyLog } from '../../protocol/tls/keylog.ts';
 import { nodeCrypto } from '../../server/crypto-node.ts';
 import { initialState, labStore } from '../store.ts';
+import { handleKey } from '../lib/keyboard.ts';
 import { Inspector } from './Inspector.tsx';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -95,6 +96,31 @@ function find(fields: Field[], name: string): Field | undefined {
 }
 
 describe('Inspector', () => {
+  it('enlarged, it is a modal dialog: the page behind is inert and takes no shortcuts; closing restores both and the focus', () => {
+    const before = document.createElement('button');
+    before.textContent = 'a control of the page';
+    document.body.insertBefore(before, host);
+    try {
+      const ch = tls13.find((m) => m.name === 'ClientHello')!;
+      show(tls13, ch.seq);
+      const open = q<HTMLButtonElement>('[data-testid="inspector-expand"]')!;
+      open.focus();
+      act(() => open.click());
+      expect(q('[data-testid="inspector"]')!.getAttribute('aria-modal')).toBe('true');
+      expect(before.inert).toBe(true);
+      expect(document.activeElement).toBe(q('[data-testid="inspector-close"]'));
+      // Space would step the session: not while the dialog is open.
+      const space = new KeyboardEvent('keydown', { key: ' ', bubbles: true, cancelable: true });
+      expect(handleKey(space)).toBe(false);
+      act(() => window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' })));
+      expect(q('[data-testid="inspector"]')!.getAttribute('aria-modal')).toBeNull();
+      expect(before.inert).toBe(false);
+      expect(document.activeElement).toBe(q('[data-testid="inspector-expand"]'));
+    } finally {
+      before.remove();
+    }
+  });
+
   it('says what to do when nothing is selected', () => {
     expect(q('[data-testid="inspector"]')!.textContent).toMatch(/Click a message/);
     expect(q('[data-testid="hex"]')).toBeNull();

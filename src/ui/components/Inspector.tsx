@@ -33,14 +33,22 @@ export function Inspector() {
   const ev = useLab(selectSelectedEvent);
   const [large, setLarge] = useState(false);
   const closeRef = useRef<HTMLButtonElement>(null);
+  const sectionRef = useRef<HTMLElement>(null);
   useEffect(() => {
     if (!large) return;
+    const opener = document.activeElement as HTMLElement | null;
     closeRef.current?.focus();
+    // A modal dialog: the rest of the page is inert (no focus, no clicks, hidden from screen readers) until it closes.
+    const restore = sectionRef.current ? makeRestInert(sectionRef.current) : () => {};
     const onKey = (e: globalThis.KeyboardEvent) => {
       if (e.key === 'Escape') setLarge(false);
     };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      restore();
+      if (opener?.isConnected) opener.focus();
+    };
   }, [large]);
   useEffect(() => {
     if (!ev) setLarge(false);
@@ -62,7 +70,7 @@ export function Inspector() {
   return (
     <>
       {large ? <div className="insp-backdrop" onClick={() => setLarge(false)} aria-hidden="true" /> : null}
-      <section className={`inspector${large ? ' large' : ''}`} data-testid="inspector" aria-label={t('inspector.title')} role={large ? 'dialog' : undefined} aria-modal={large || undefined}>
+      <section ref={sectionRef} className={`inspector${large ? ' large' : ''}`} data-testid="inspector" aria-label={t('inspector.title')} role={large ? 'dialog' : undefined} aria-modal={large || undefined}>
         <div className="insp-bar">
           <h2>{t('inspector.title')}</h2>
           {ev ? (
@@ -83,6 +91,23 @@ export function Inspector() {
   );
 }
 export default Inspector;
+
+/** Marks every element outside `keep` (and its ancestors) inert; returns the undo. */
+export function makeRestInert(keep: HTMLElement): () => void {
+  const changed: HTMLElement[] = [];
+  for (let node: HTMLElement | null = keep; node && node !== document.body; node = node.parentElement) {
+    const parent: HTMLElement | null = node.parentElement;
+    if (!parent) break;
+    for (const sib of Array.from(parent.children) as Element[]) {
+      if (sib === node || !(sib instanceof HTMLElement) || sib.inert || sib.classList.contains('insp-backdrop')) continue;
+      sib.inert = true;
+      changed.push(sib);
+    }
+  }
+  return () => {
+    for (const el of changed) el.inert = false;
+  };
+}
 
 // ------------------------------------------------------------------------------------ TLS messages
 

@@ -20,6 +20,8 @@ export function handleKey(
 ): boolean {
   // A widget already used the key (the hex grid's cursor, a certificate node's Space/Enter…).
   if (e.defaultPrevented) return false;
+  // A modal dialog (the enlarged inspector) is open: the page behind it takes no shortcuts.
+  if (typeof document !== 'undefined' && document.querySelector('[aria-modal="true"]')) return false;
   if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return false;
   const tag = (e.target as HTMLElement | null)?.tagName?.toLowerCase();
   if (e.key === ' ' || e.key === 'Spacebar') {
