@@ -9,7 +9,7 @@
  *    (60 s by default): sessions per second, errors (target 0), peak RSS and RSS per live session.
  *
  * The gateway and its wire worker run in this process, as `npm start` runs them. The clients run in
- * a thread of their own (plain `ws` clients that stamp each frame's arrival and parse it), standing
+ * a thread of their own (plain `ws` clients that stamp each frame's arrival, then parse it), standing
  * in for browsers, which never share the server's event loop; their memory is part of the RSS
  * figures, which makes those conservative.
  *
@@ -134,8 +134,17 @@ function client() {
       cur = { session: '', engineId: '', openT: -1, samples: [], ok: false, reason: '', summary: '' };
       ws.send(JSON.stringify({ type: 'start', config, ref: 'r' + ++ref }));
     };
+    // Each frame is stamped as it arrives and parsed afterwards: the ws library hands over every frame
+    // of one socket read back to back, and parsing frame 1 must not count in frame 2's arrival time.
+    const inbox = [];
     ws.on('message', (data) => {
-      const at = nowUs();
+      if (inbox.length === 0) setImmediate(drain);
+      inbox.push([data, nowUs()]);
+    });
+    const drain = () => {
+      for (const [data, at] of inbox.splice(0)) handle(data, at);
+    };
+    const handle = (data, at) => {
       const m = JSON.parse(data.toString());
       if (m.type === 'hello') return next();
       if (m.type === 'started') { cur.session = m.session; return; }
@@ -156,7 +165,7 @@ function client() {
         done++;
         next();
       }
-    });
+    };
     ws.on('error', (e) => fail('websocket: ' + e.message));
     ws.on('close', () => resolve());
   });
@@ -220,8 +229,9 @@ export async function benchWs(options: WsBenchOptions = {}): Promise<WsBenchResu
   const gw: Gateway = await startGateway({ port: 0, wireHost: host, onEventSend: (session, e) => void (e.kind === 'message' && host.sentUs.set(`${session}:${e.seq}`, nowUs())), limits: { startsPerMinute: 1_000_000 }, log: (l) => out(`  [gateway] ${l}`) });
   await labKeyPool().warm();
   try {
-    // ---- idle latency: one client, sessions one after another (after a warm-up: worker, JIT, OpenSSL contexts, certificates)
-    await runClients(gw, host, { clients: 1, config, sessions: 10 });
+    // ---- idle latency: one client, sessions one after another, after a warm-up of as many sessions
+    // (worker, OpenSSL contexts, certificates, and the JIT: medians still fall over the first ~60 sessions)
+    await runClients(gw, host, { clients: 1, config, sessions: 100 });
     const one = await runClients(gw, host, { clients: 1, config, sessions: nLatency });
     const idle = { sessions: nLatency, records: one.latenciesMs.length, p50Ms: quantile(one.latenciesMs, 0.5), p95Ms: quantile(one.latenciesMs, 0.95) };
     out(`WebSocket service (gateway and wire worker in this process, clients in a thread of their own; sessions: ${JSON.stringify(config)})`);
