@@ -6,6 +6,7 @@ import { copyText } from '../lib/clipboard.ts';
 import { defaultSelection, findNode, nodeStatus, nodeTitle, sideModels, treeData, type RealVerdict, type SideModel } from '../lib/cert-view.ts';
 import { selectCurrent, selectEvents, selectOutcome, selectSessionEvent, useLab } from '../store.ts';
 import '../certs.css';
+import { FactTable } from './FactTable.tsx';
 
 type T = ReturnType<typeof useT>;
 
@@ -257,16 +258,7 @@ function CertFields({ c, at }: { c: ParsedCert; at: Date }) {
     <div className="cert-fields">
       <h4>{t('certs.field.validity')}</h4>
       <Timeline c={c} at={at} />
-      <table className="cert-table">
-        <tbody>
-          {rows.map(([k, v]) => (
-            <tr key={k}>
-              <th scope="row">{k}</th>
-              <td>{v}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FactTable rows={rows} className="cert-table" />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { messageKind } from '../lib/frames.ts';
 import { prettyXmlLines, XmlPrettyError, type XmlLine } from '../lib/xml-pretty.ts';
 import { selectSelectedEvent, useLab } from '../store.ts';
 import '../inspector.css';
+import { FactTable } from './FactTable.tsx';
 
 type T = ReturnType<typeof useT>;
 
@@ -630,21 +631,6 @@ function CwmpView({ ev }: { ev: CwmpEvent }) {
 
 // ------------------------------------------------------------------------------------ other events
 
-function Facts({ rows }: { rows: [string, ReactNode][] }) {
-  return (
-    <table className="kv-table">
-      <tbody>
-        {rows.map(([k, v]) => (
-          <tr key={k}>
-            <th scope="row">{k}</th>
-            <td>{v}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
 function yesNo(t: T, v: boolean | null | undefined): string {
   return v === null || v === undefined ? '—' : t(v ? 'inspector.yes' : 'inspector.no');
 }
@@ -750,7 +736,7 @@ function FactsView({ ev }: { ev: Exclude<LabEvent, { kind: 'message' | 'http' | 
       </header>
       <section className="insp-section">
         {lead}
-        <Facts rows={rows} />
+        <FactTable rows={rows} className="kv-table" />
       </section>
     </div>
   );
