@@ -61,11 +61,10 @@ export class LiveRun {
     if (m.type === 'event' && keepEvents) this.events.push(m.event);
     else if (m.type === 'held') this.held.push(m.pending);
     else if (m.type === 'error') this.errors.push(m);
-    for (const f of this.listeners) f(m);
-    if (m.type === 'ended') {
-      this.endReason = m.reason;
-      this.endedResolve(m.reason);
-    }
+    // State first, listeners after: a waiter's condition (e.g. `endReason !== null`) sees this message's effect.
+    if (m.type === 'ended') this.endReason = m.reason;
+    for (const f of [...this.listeners]) f(m);
+    if (m.type === 'ended') this.endedResolve(m.reason);
   }
 
   /** The next message of this session that matches (including ones that arrive later). */
