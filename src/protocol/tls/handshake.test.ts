@@ -1,3 +1,5 @@
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate } from '@peculiar/asn1-x509';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TlsDecodeError } from './errors.ts';
@@ -204,6 +206,29 @@ describe('RFC 8448 §3 Simple 1-RTT Handshake', () => {
     expect(find(data.children!, 'x509_extensions')?.display).toBe('2 extensions');
     // without a known version the 1.3 form is found too
     expect(decodeHandshake(msg, { from: 'server' }).summary).toBe('1 cert: CN=rsa');
+  });
+
+  it('certificate fields point at their own bytes in the message, not the whole certificate', () => {
+    const msg = fromHex(openssl.sessions.ecdhe.server[1]!);
+    const d = decodeHandshake(msg, { version: 'tls12', from: 'server' });
+    const leaf = all(d.fields, 'cert_data').find((f) => f.children?.some((c) => c.name === 'subject'))!;
+    const cert = AsnConvert.parse(msg.subarray(leaf.start, leaf.end), Certificate);
+    const bytes = (f: Field | undefined) => toHex(msg.subarray(f!.start, f!.end));
+    const enc = (v: object) => toHex(new Uint8Array(AsnConvert.serialize(v)));
+    expect(bytes(find(leaf.children!, 'subject'))).toBe(enc(cert.tbsCertificate.subject));
+    expect(bytes(find(leaf.children!, 'issuer'))).toBe(enc(cert.tbsCertificate.issuer));
+    expect(bytes(find(leaf.children!, 'notAfter'))).toBe(enc(cert.tbsCertificate.validity.notAfter));
+    expect(bytes(find(leaf.children!, 'subjectPublicKeyInfo'))).toBe(enc(cert.tbsCertificate.subjectPublicKeyInfo));
+    expect(bytes(find(leaf.children!, 'signatureAlgorithm'))).toBe(enc(cert.signatureAlgorithm));
+    const san = cert.tbsCertificate.extensions!.find((e) => e.extnID === '2.5.29.17')!;
+    expect(bytes(find(leaf.children!, 'subjectAltName'))).toBe(enc(san));
+    const names = find(leaf.children!, 'subjectAltName')!.children!;
+    expect(names.map((n) => n.display)).toEqual(['DNS:acs.lab.test', 'IP:127.0.0.1']);
+    // 'acs.lab.test' in ASCII lies inside the first GeneralName, and the two names do not overlap
+    expect(Buffer.from(msg.subarray(names[0]!.start, names[0]!.end)).toString('latin1')).toContain('acs.lab.test');
+    expect(names[1]!.start).toBeGreaterThanOrEqual(names[0]!.end);
+    const exts = find(leaf.children!, 'x509_extensions')!.children!;
+    expect(exts.map((e) => bytes(e))).toEqual(cert.tbsCertificate.extensions!.map(enc));
   });
 
   it('CertificateVerify, Finished, NewSessionTicket', () => {

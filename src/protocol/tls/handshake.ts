@@ -39,7 +39,9 @@ import {
   opaqueVector,
 } from './extensions.ts';
 import type { ExtensionFacts, ExtensionMessage } from './extensions.ts';
-import { summarizeCertificate } from './x509.ts';
+import { id_ce_basicConstraints, id_ce_extKeyUsage, id_ce_keyUsage, id_ce_subjectAltName } from '@peculiar/asn1-x509';
+import { decodeCertificate } from './x509.ts';
+import type { CertSpans, Span } from './x509-spans.ts';
 import type { CertSummary } from './x509.ts';
 
 export type VersionFamily = 'tls12' | 'tls13';
@@ -330,44 +332,59 @@ function encryptedExtensions(r: Reader): Body {
   return { fields: [ext.field], summary: names.length ? names.join(', ') : 'no extensions', info };
 }
 
-/** One certificate's bytes as a node whose children render its summary (all spanning the DER). */
-function certNode(name: string, start: number, end: number, item: CertificateItem, lenField: Field): Field {
+/**
+ * One certificate's bytes as a node whose children render its summary. Each child spans its own
+ * part of the DER (subject, validity, each extension …) when the certificate has the RFC 5280
+ * shape; otherwise (spans null) the whole certificate.
+ */
+function certNode(name: string, start: number, end: number, item: CertificateItem, lenField: Field, spans: CertSpans | null): Field {
   const ref = 'RFC 5280 §4.1';
   const s = item.summary;
   const children: Field[] = [lenField];
-  const at = (n: string, display: string, extra: { value?: string | number | boolean; children?: Field[] } = {}): Field =>
-    field(n, lenField.end, end, display, { ref, ...extra });
+  const der = lenField.end; // the DER starts right after its 3-byte length
+  const at = (n: string, where: Span | undefined, display: string, extra: { value?: string | number | boolean; children?: Field[] } = {}): Field =>
+    where ? field(n, der + where.start, der + where.end, display, { ref, ...extra }) : field(n, der, end, display, { ref, ...extra });
   if (!s) {
-    children.push(at('cert_data', `unparsable certificate: ${item.error ?? 'unknown error'}`, bytesValue(item.der)));
+    children.push(field('cert_data', der, end, `unparsable certificate: ${item.error ?? 'unknown error'}`, { ref, ...bytesValue(item.der) }));
     return field(name, start, end, `${item.der.length}-byte certificate (unparsable)`, { ref, children });
   }
+  // The extension node of a given OID (its index in the summary is its index in the DER).
+  const extSpan = (oid: string): Span | undefined => {
+    const i = s.extensions.findIndex((e) => e.oid === oid);
+    return i >= 0 ? spans?.extension[i] : undefined;
+  };
+  const sanSpan = extSpan(id_ce_subjectAltName);
+  const sanNames = spans && spans.subjectAltNames.length === s.san.length ? spans.subjectAltNames : null;
   const kids: Field[] = [
-    at('subject', s.subject, { value: s.subject }),
-    at('issuer', s.issuer, { value: s.issuer }),
-    at('serialNumber', s.serial, { value: s.serial }),
-    at('validity', `${s.notBefore} → ${s.notAfter}`, {
-      children: [at('notBefore', s.notBefore, { value: s.notBefore }), at('notAfter', s.notAfter, { value: s.notAfter })],
+    at('subject', spans?.subject, s.subject, { value: s.subject }),
+    at('issuer', spans?.issuer, s.issuer, { value: s.issuer }),
+    at('serialNumber', spans?.serialNumber, s.serial, { value: s.serial }),
+    at('validity', spans?.validity, `${s.notBefore} → ${s.notAfter}`, {
+      children: [at('notBefore', spans?.notBefore, s.notBefore, { value: s.notBefore }), at('notAfter', spans?.notAfter, s.notAfter, { value: s.notAfter })],
     }),
-    at('subjectPublicKeyInfo', [s.keyType, s.curve, s.keyBits !== undefined ? `${s.keyBits} bits` : undefined].filter(Boolean).join(' '), {
+    at('subjectPublicKeyInfo', spans?.subjectPublicKeyInfo, [s.keyType, s.curve, s.keyBits !== undefined ? `${s.keyBits} bits` : undefined].filter(Boolean).join(' '), {
       value: s.keyType,
     }),
   ];
-  if (s.san.length) kids.push(at('subjectAltName', s.san.join(', '), { children: s.san.map((n) => at('GeneralName', n, { value: n })) }));
-  if (s.keyUsage.length) kids.push(at('keyUsage', s.keyUsage.join(', ')));
-  if (s.extKeyUsage.length) kids.push(at('extendedKeyUsage', s.extKeyUsage.join(', ')));
+  if (s.san.length) {
+    kids.push(at('subjectAltName', sanSpan, s.san.join(', '), { children: s.san.map((n, i) => at('GeneralName', sanNames?.[i] ?? sanSpan, n, { value: n })) }));
+  }
+  if (s.keyUsage.length) kids.push(at('keyUsage', extSpan(id_ce_keyUsage), s.keyUsage.join(', ')));
+  if (s.extKeyUsage.length) kids.push(at('extendedKeyUsage', extSpan(id_ce_extKeyUsage), s.extKeyUsage.join(', ')));
   if (s.basicConstraints) {
     const bc = s.basicConstraints;
-    kids.push(at('basicConstraints', `CA:${bc.ca ? 'TRUE' : 'FALSE'}${bc.pathLen !== undefined ? `, pathlen:${bc.pathLen}` : ''}`, { value: bc.ca }));
+    kids.push(at('basicConstraints', extSpan(id_ce_basicConstraints), `CA:${bc.ca ? 'TRUE' : 'FALSE'}${bc.pathLen !== undefined ? `, pathlen:${bc.pathLen}` : ''}`, { value: bc.ca }));
   }
   if (s.extensions.length) {
+    const one = spans?.extension.length === s.extensions.length;
     kids.push(
-      at('x509_extensions', `${s.extensions.length} extension${s.extensions.length === 1 ? '' : 's'}`, {
-        children: s.extensions.map((e) => at('extension', `${e.name}${e.critical ? ' (critical)' : ''}`, { value: e.oid })),
+      at('x509_extensions', spans?.extensions, `${s.extensions.length} extension${s.extensions.length === 1 ? '' : 's'}`, {
+        children: s.extensions.map((e, i) => at('extension', one ? spans?.extension[i] : spans?.extensions, `${e.name}${e.critical ? ' (critical)' : ''}`, { value: e.oid })),
       }),
     );
   }
-  kids.push(at('signatureAlgorithm', s.signatureAlgorithm, { value: s.signatureAlgorithm }));
-  children.push(at('cert_data', `${item.der.length} bytes${s.selfIssued ? ', self-issued' : ''}`, { ...bytesValue(item.der), children: kids }));
+  kids.push(at('signatureAlgorithm', spans?.signatureAlgorithm, s.signatureAlgorithm, { value: s.signatureAlgorithm }));
+  children.push(field('cert_data', der, end, `${item.der.length} bytes${s.selfIssued ? ', self-issued' : ''}`, { ref, ...bytesValue(item.der), children: kids }));
   return field(name, start, end, `${s.subjectCN !== undefined ? `CN=${s.subjectCN}` : s.subject} (issuer ${s.issuer})`, { ref, children });
 }
 
@@ -377,12 +394,15 @@ function readCert(r: Reader, name: string): { field: Field; item: CertificateIte
   if (len.value === 0) throw new TlsDecodeError('ERR_BAD_LENGTH', 'empty cert_data (opaque cert_data<1..2^24-1>)', start);
   const der = r.bytes(len.value, 'cert_data');
   const item: CertificateItem = { der };
+  let spans: CertSpans | null = null;
   try {
-    item.summary = summarizeCertificate(der);
+    const d = decodeCertificate(der);
+    item.summary = d.summary;
+    spans = d.spans;
   } catch (e) {
     item.error = e instanceof Error ? e.message : String(e);
   }
-  return { field: certNode(name, start, r.offset, item, len.field), item };
+  return { field: certNode(name, start, r.offset, item, len.field, spans), item };
 }
 
 function certificateSummary(items: CertificateItem[]): string {

@@ -20,6 +20,7 @@ import type { GeneralName } from '@peculiar/asn1-x509';
 import { TlsDecodeError } from './errors.ts';
 import { toHex } from './fields.ts';
 import { CURVE, EKU, KEY_ALG } from './oids.ts';
+import { certificateSpans, type CertSpans } from './x509-spans.ts';
 
 export interface CertSummary {
   /** One-line DN, most specific RDN first (RFC 4514 order): `CN=acs.lab.test, O=Handshake Lab`. */
@@ -180,7 +181,7 @@ export function formatDistinguishedName(der: Uint8Array): string {
     throw new TlsDecodeError('ERR_BAD_VALUE', `malformed DistinguishedName: ${errText(e)}`);
   }
   nameCache.set(key, text);
-  if (nameCache.size > SUMMARY_CACHE_SIZE) nameCache.delete(nameCache.keys().next().value!);
+  if (nameCache.size > CACHE_SIZE) nameCache.delete(nameCache.keys().next().value!);
   return text;
 }
 
@@ -212,28 +213,39 @@ function serialHex(b: Uint8Array): string {
   return h.length > 2 && h.startsWith('00') ? h.slice(2) : h;
 }
 
-/** A summary of the fields the handshake view shows; throws TlsDecodeError('ERR_BAD_VALUE') on malformed DER. */
 /**
- * Summaries by DER (hex), most recent last. Decoding is pure, so identical bytes give an identical
- * summary; a lab CA certificate is in every session's chains, and a session shows each leaf twice
- * (Certificate message, session event), so a small cache saves most of the ASN.1 work.
- * Returned summaries are shared: treat them as read-only.
+ * Decoded certificates by DER (hex), most recent last. Decoding is pure, so identical bytes give an
+ * identical result; a lab CA certificate is in every session's chains, and a session shows each
+ * leaf twice (Certificate message, session event), so a small cache saves most of the ASN.1 work.
+ * Returned values are shared: treat them as read-only.
  */
-const SUMMARY_CACHE_SIZE = 128;
-const summaryCache = new Map<string, CertSummary>();
+const CACHE_SIZE = 128;
+const cache = new Map<string, DecodedCertificate>();
 
-export function summarizeCertificate(der: Uint8Array): CertSummary {
+export interface DecodedCertificate {
+  summary: CertSummary;
+  /** Where each summarised part lies in the DER; null when the DER's shape has no such layout. */
+  spans: CertSpans | null;
+}
+
+/** A summary and the spans of its parts; throws TlsDecodeError('ERR_BAD_VALUE') on malformed DER. */
+export function decodeCertificate(der: Uint8Array): DecodedCertificate {
   const key = toHex(der);
-  const hit = summaryCache.get(key);
+  const hit = cache.get(key);
   if (hit) {
-    summaryCache.delete(key);
-    summaryCache.set(key, hit);
+    cache.delete(key);
+    cache.set(key, hit);
     return hit;
   }
-  const s = summarizeUncached(der);
-  summaryCache.set(key, s);
-  if (summaryCache.size > SUMMARY_CACHE_SIZE) summaryCache.delete(summaryCache.keys().next().value!);
-  return s;
+  const d = { summary: summarizeUncached(der), spans: certificateSpans(der) };
+  cache.set(key, d);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return d;
+}
+
+/** A summary of the fields the handshake view shows; throws TlsDecodeError('ERR_BAD_VALUE') on malformed DER. */
+export function summarizeCertificate(der: Uint8Array): CertSummary {
+  return decodeCertificate(der).summary;
 }
 
 function summarizeUncached(der: Uint8Array): CertSummary {
