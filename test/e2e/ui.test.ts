@@ -81,7 +81,7 @@ describe.runIf(HAS_CHROMIUM)('the browser app against the real service', () => {
     await context.close();
   }, 60_000);
 
-  it('the inspector: hovering a field lights exactly its bytes, hovering a byte selects the field that holds it', async () => {
+  it('the inspector: hovering a field lights exactly its bytes (a cipher suite, a certificate subject), hovering a byte selects the field that holds it', async () => {
     const { page, errors, context } = await openPage(lab, '#tls=1.3&verifier=node&mode=run', { width: 1920, height: 1080 });
     await waitReady(page);
     await page.getByTestId('run').click();
@@ -106,6 +106,22 @@ describe.runIf(HAS_CHROMIUM)('the browser app against the real service', () => {
     await inspector.locator(`[data-testid="hex"] [data-testid="byte"][data-offset="${rOffset}"]`).hover();
     await expect.poll(() => random.getAttribute('aria-selected')).toBe('true');
     await expect.poll(async () => (await lit()).length).toBe(32);
+    // A certificate's subject lights the subject's DER bytes only, not the whole certificate.
+    await page.locator('[data-testid="arrow"][data-name="Certificate"][data-from="acs"]').first().click();
+    await inspector.getByRole('button', { name: 'Expand all' }).click();
+    const subject = inspector.locator('[data-testid="field"][data-name="subject"]').first();
+    await subject.waitFor();
+    await subject.scrollIntoViewIfNeeded();
+    const certData = inspector.locator('[data-testid="field"][data-name="cert_data"][aria-expanded]').nth(1);
+    const sOffset = Number(await subject.getAttribute('data-offset'));
+    const sLength = Number(await subject.getAttribute('data-length'));
+    expect(sLength).toBeGreaterThan(20);
+    expect(sLength).toBeLessThan(Number(await certData.getAttribute('data-length')) / 4);
+    await subject.hover();
+    await expect.poll(lit).toEqual(Array.from({ length: sLength }, (_, i) => sOffset + i));
+    // The lit bytes are the DER Name: they spell the ACS's common name.
+    const subjectHex = (await inspector.locator('[data-testid="hex"] [data-testid="byte"].hl').allTextContents()).join('');
+    expect(Buffer.from(subjectHex, 'hex').toString('latin1')).toContain('acs.lab.test');
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
