@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -187,6 +188,34 @@ describe('WebSocket upgrade: Origin, path and join code', () => {
     expect(r.status).toBe(403);
     expect(r.body).toContain('cross-origin');
     expectSecurityHeaders(r.headers);
+  });
+
+  it('answers a request that is not HTTP with 400 in words (431 for oversized headers), with the security headers, and keeps serving', async () => {
+    /** Sends raw bytes on a fresh TCP connection; resolves with the parsed answer. */
+    const send = (bytes: string) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+        const sock = net.connect(gw.port, gw.host, () => sock.end(bytes));
+        let text = '';
+        sock.setEncoding('latin1');
+        sock.on('data', (d: string) => (text += d));
+        sock.on('error', reject);
+        sock.on('close', () => {
+          const [head = '', body = ''] = text.split('\r\n\r\n');
+          const [statusLine = '', ...lines] = head.split('\r\n');
+          const headers: http.IncomingHttpHeaders = {};
+          for (const l of lines) headers[l.slice(0, l.indexOf(':')).toLowerCase()] = l.slice(l.indexOf(':') + 1).trim();
+          resolve({ status: Number(statusLine.split(' ')[1]), headers, body });
+        });
+      });
+    const bad = await send('NOT HTTP AT ALL\r\n\r\n');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('not valid HTTP/1.1');
+    expectSecurityHeaders(bad.headers);
+    const big = await send(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`);
+    expect(big.status).toBe(431);
+    expect(big.body).toContain('headers are too large');
+    expectSecurityHeaders(big.headers);
+    expect((await health(gw)).ok).toBe(true);
   });
 
   it('with a join code: 401 without it, 403 when wrong, in when right (case and dash ignored)', async () => {

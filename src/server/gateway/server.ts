@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,9 +128,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   };
 
   const server = createServer(onRequest);
-  server.on('clientError', (_e, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+  // A request Node's parser rejects (malformed, oversized headers): 400 in words, with the same headers as every other answer.
+  server.on('clientError', (e: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return void socket.destroy();
+    const why = e.code === 'HPE_HEADER_OVERFLOW' ? 'the request headers are too large' : 'the request is not valid HTTP/1.1';
+    socket.end(rawResponse(e.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400, why, undefined));
   });
 
   const wss = new WebSocketServer({
@@ -144,12 +146,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     clientTracking: false,
   });
 
-  const refuse = (socket: Duplex, req: IncomingMessage, status: number, reason: string) => {
-    const text = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status] ?? 'Error';
-    const headers = Object.entries(securityHeaders(req.headers.host)).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-    const body = reason + '\n';
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\n${headers}\r\n${body}`);
-  };
+  const refuse = (socket: Duplex, req: IncomingMessage, status: number, reason: string) => socket.end(rawResponse(status, reason, req.headers.host));
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -219,4 +216,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         await stopped;
       })()),
   };
+}
+
+/** A whole HTTP/1.1 answer written straight to a socket (no ServerResponse there): status, the reason in words, the security headers. */
+function rawResponse(status: number, reason: string, host: string | undefined): string {
+  const text = STATUS_CODES[status] ?? 'Error';
+  const headers = Object.entries(securityHeaders(host)).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const body = reason + '\n';
+  return `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\n${headers}\r\n${body}`;
 }
