@@ -30,6 +30,10 @@ export interface GatewayShared {
   track(p: Promise<unknown>): void;
   /** Every finished session kept for export, oldest first, with the connection that keeps it (limits.finishedTotal). */
   readonly kept: Map<string, ClientConnection>;
+  /** Bytes waiting in all clients' send buffers, as each last saw its own (an upper bound: buffers drain unseen). */
+  buffered: number;
+  /** The total went past limits.maxBufferedTotalBytes: recount exactly and close the largest backlogs until under it. */
+  overBuffered(): void;
 }
 
 type EndReason = Extract<ServerMessage, { type: 'ended' }>['reason'];
@@ -140,8 +144,12 @@ export class ClientConnection {
 
   /** Ends the connection at once (heartbeat, slow reader, shutdown); its sessions are aborted by onClose. */
   terminate(): void {
+    this.terminated = true;
+    this.bufferedNow(); // what waited is dropped with the socket: its share leaves the total now
     this.ws.terminate();
   }
+
+  private terminated = false;
 
   private send(msg: ServerMessage): void {
     this.sendText(JSON.stringify(msg));
@@ -150,11 +158,22 @@ export class ClientConnection {
   private sendText(text: string): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
     this.ws.send(text);
-    if (this.ws.bufferedAmount > this.shared.limits.maxBufferedBytes) {
+    const { limits } = this.shared;
+    if (this.bufferedNow() > limits.maxBufferedBytes) {
       this.shared.log(`gateway: a client stopped reading (${this.ws.bufferedAmount} bytes waiting); disconnecting it`);
-      this.ws.terminate();
-    }
+      this.terminate();
+    } else if (this.shared.buffered > limits.maxBufferedTotalBytes) this.shared.overBuffered();
   }
+
+  /** What waits in this client's send buffer now; keeps the process-wide sum up to date. */
+  bufferedNow(): number {
+    const now = this.closed || this.terminated ? 0 : this.ws.bufferedAmount;
+    this.shared.buffered += now - this.lastBuffered;
+    this.lastBuffered = now;
+    return now;
+  }
+
+  private lastBuffered = 0;
 
   private error(code: WsErrorCode, message: string, extra: { field?: string | undefined; session?: string | undefined; ref?: string | undefined } = {}): void {
     const msg: ServerMessage = { type: 'error', code, message };
@@ -398,6 +417,7 @@ export class ClientConnection {
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.bufferedNow(); // 0 now: its share leaves the total
     // The sessions belong to this WebSocket: they end with it (their slots are released when each has released everything).
     for (const s of this.live.values()) s.control.abort('disconnected');
     for (const id of [...this.finished.keys()]) this.forget(id);

@@ -137,6 +137,30 @@ describe('session limits', () => {
     a.ws.terminate();
   });
 
+  it('many slow readers together: past the process-wide send-buffer limit stalled clients are cut off (largest backlog first); the client that reads stays', async () => {
+    // Each client may hold 64 MiB, all of them together 1 MiB: three stalled clients cannot all stay.
+    const gw = await gateway({ limits: { maxBufferedBytes: 64 * 1024 * 1024, maxBufferedTotalBytes: 1024 * 1024, startsPerMinute: 100 } });
+    const reader = await LabClient.connect(gw.wsUrl);
+    const stalled = await Promise.all([0, 1, 2].map(() => LabClient.connect(gw.wsUrl)));
+    for (const c of stalled) (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const closed = stalled.map((c) => new Promise<boolean>((r) => c.ws.once('close', () => r(true))));
+    // A catalog answer is ~40 KiB: 150 of them are ~6 MiB for each stalled client, well under its own
+    // limit but, once the kernel's socket buffers are full, over the total.
+    expect(JSON.stringify(await reader.catalog()).length).toBeGreaterThan(30_000);
+    for (const c of stalled) for (let i = 0; i < 150; i++) c.send({ type: 'catalog' });
+    // At least one stalled client is cut off; not all three may stay.
+    expect(await until(async () => (await health(gw)).connections < 4, 10_000)).toBe(true);
+    // Reading again, a cut-off client finds its connection closed.
+    for (const c of stalled) (c.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    const gone = (await Promise.all(closed.map((p) => Promise.race([p, new Promise<boolean>((r) => setTimeout(() => r(false), 2000))])))).filter(Boolean).length;
+    expect(gone).toBeGreaterThanOrEqual(1);
+    // The client that reads is never the one cut off, and it still gets answers.
+    expect((await reader.catalog()).faults.length).toBeGreaterThan(0);
+    expect(reader.ws.readyState).toBe(reader.ws.OPEN);
+    await reader.close();
+    for (const c of stalled) c.ws.terminate();
+  });
+
   it('heartbeat: a client that stops answering pings is disconnected and its sessions end; a live one stays', async () => {
     const gw = await gateway({ limits: { heartbeatMs: 150 } });
     const alive = await LabClient.connect(gw.wsUrl);

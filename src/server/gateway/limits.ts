@@ -18,6 +18,12 @@ export interface GatewayLimits {
   connections: number;
   /** A client that does not read: once this many bytes wait in its send buffer, the connection is closed (1008) and its sessions aborted. */
   maxBufferedBytes: number;
+  /**
+   * All clients' send buffers together: past this, the connection with the largest backlog is closed
+   * (1008) and its sessions aborted, until the total is below it again. Bounds memory when many
+   * clients read slowly at once, each under maxBufferedBytes.
+   */
+  maxBufferedTotalBytes: number;
   /** Step mode: a session nobody stepped (or played) for this long ends with an `idle` outcome. */
   stepIdleMs: number;
   /** Ping interval; a client that did not answer the previous ping is disconnected. 0 disables. */
@@ -34,6 +40,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   finishedTotal: 256,
   connections: 1000,
   maxBufferedBytes: 32 * 1024 * 1024,
+  maxBufferedTotalBytes: 256 * 1024 * 1024,
   stepIdleMs: 15 * 60_000,
   heartbeatMs: 30_000,
 };

@@ -95,6 +95,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       void p.finally(() => pending.delete(p));
     },
     kept: new Map(),
+    buffered: 0,
+    overBuffered: () => {
+      // The running total only grows between sends: recount, then close the largest backlogs first.
+      const byBacklog = [...clients].map((c) => ({ c, n: c.bufferedNow() })).sort((a, b) => b.n - a.n);
+      for (const { c, n } of byBacklog) {
+        if (shared.buffered <= limits.maxBufferedTotalBytes || n === 0) break;
+        log(`gateway: ${Math.round(shared.buffered / 1048576)} MiB wait in all clients' send buffers (limit ${Math.round(limits.maxBufferedTotalBytes / 1048576)} MiB); disconnecting the client with the largest backlog (${n} bytes)`);
+        c.terminate(); // takes its share out of the total at once
+      }
+    },
   };
 
   const health = (): GatewayHealth => ({ ok: true, sessions: shared.live, connections: clients.size, uptimeS: Math.round((performance.now() - started) / 1000) });
