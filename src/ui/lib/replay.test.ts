@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LabEvent, MessageEvent } from '../../protocol/events.ts';
 import { createLabStore, messagesOf } from '../store.ts';
-import { MAX_GAP_MS, preludeEnd, Replay, startReplay, stepEnd } from './replay.ts';
+import { FRAME_MS, MAX_GAP_MS, preludeEnd, Replay, startReplay, stepEnd } from './replay.ts';
 import { loadFixture } from './testdata/load.ts';
 
 const paper = loadFixture('paper');
@@ -109,6 +109,29 @@ describe('Replay', () => {
     const r2 = startReplay(store2, { source: 'transcript', label: 'f', events: tls13, mode: 'run' }, ft2.timers);
     expect(ft2.q).toHaveLength(0);
     expect(store2.getState().sessions[r2.id]!.events).toHaveLength(tls13.length);
+  });
+
+  it('run mode reveals at most one batch per frame: each batch spans under 16 ms of the recording, batches at least 16 ms apart', () => {
+    // A dense recording: 300 events 1 ms apart (a long CWMP session over loopback looks like this).
+    const dense: LabEvent[] = Array.from({ length: 300 }, (_, i) => ({ ...tls13[Math.min(i, tls13.length - 2)]!, seq: i, t: i }) as LabEvent);
+    const store = createLabStore();
+    const batches: number[] = [];
+    store.subscribe((st, prev) => {
+      const id = st.current!;
+      const n = st.sessions[id]?.events.length ?? 0;
+      const before = prev.sessions[id]?.events.length ?? 0;
+      if (n > before) batches.push(n - before);
+    });
+    const ft = fakeTimers();
+    startReplay(store, { source: 'transcript', label: 'dense', events: dense, mode: 'run' }, ft.timers);
+    const delays = ft.drain();
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(300);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(FRAME_MS);
+    expect(batches.length).toBeLessThanOrEqual(Math.ceil(300 / FRAME_MS) + 1);
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(FRAME_MS);
+    // and the pace is the recording's: about 300 ms in all
+    expect(delays.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(280);
+    expect(delays.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(320);
   });
 
   it('the same transcript opened twice gets two sessions; abort stops a timed replay where it is', () => {

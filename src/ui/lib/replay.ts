@@ -13,6 +13,9 @@ import type { LabStoreApi, SessionView } from '../store.ts';
 /** Longest pause between two revealed events in a timed replay (a live run over loopback is faster). */
 export const MAX_GAP_MS = 400;
 
+/** One frame at 60 Hz: a timed replay reveals at most one batch of events per frame. */
+export const FRAME_MS = 16;
+
 export interface ReplayTimers {
   set(cb: () => void, ms: number): unknown;
   clear(h: unknown): void;
@@ -95,15 +98,17 @@ export class Replay {
     const tick = () => {
       this.timer = null;
       if (!this.running || this.remaining === 0) return;
-      // Reveal every event up to the next gap, then wait for the gap.
+      // Reveal one frame's worth of the recording (every event within FRAME_MS of the first), then
+      // wait until the next event is due: the recorded pace, one store update per frame at most
+      // (a 600-message session recorded over loopback would otherwise re-render several times a frame).
       const start = this.shown;
       let end = start + 1;
       const t0 = this.events[start]?.t ?? 0;
-      while (end < this.events.length && this.events[end]!.t - t0 < 4) end++;
+      while (end < this.events.length && this.events[end]!.t - t0 < FRAME_MS) end++;
       this.revealTo(Math.min(end, this.events.length));
       if (this.remaining === 0) return;
-      const gap = Math.min(MAX_GAP_MS, Math.max(0, this.events[end]!.t - this.events[end - 1]!.t));
-      this.timer = this.timers.set(tick, gap);
+      const wait = Math.min(MAX_GAP_MS, Math.max(FRAME_MS, this.events[end]!.t - t0));
+      this.timer = this.timers.set(tick, wait);
     };
     tick();
   }
