@@ -303,6 +303,41 @@ describe('ladder at 300 events', () => {
     return out;
   }
 
+  test('rows sit in SVGs of 64 rows each: a new row touches only the last one, and every row keeps its place', () => {
+    const ev = longSession();
+    const model = ladderModel(ev);
+    ctrl.update(data(ev.slice(0, -3)));
+    const chunks = () => [...host.querySelectorAll<SVGSVGElement>('svg.ladder__chunk')];
+    const before = chunks();
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    // Appending: mutations land in the last chunk (or the main SVG: lifelines, flights), never in an earlier chunk.
+    const mo = new MutationObserver(() => {});
+    mo.observe(host, { childList: true, subtree: true, attributes: true, characterData: true });
+    ctrl.update(data(ev));
+    const touched = mo.takeRecords().map((r) => (r.target instanceof Element ? r.target : r.target.parentElement)!.closest<SVGSVGElement>('svg.ladder__chunk'));
+    mo.disconnect();
+    const after = chunks();
+    expect(after.length).toBe(Math.ceil(model.rows.length / 64));
+    for (const c of touched) if (c) expect(after.indexOf(c), 'only the last chunks change').toBeGreaterThanOrEqual(before.length - 1);
+    // Every chunk holds at most 64 rows, in order; a row's place is its chunk's top plus its own offset.
+    const ys: number[] = [];
+    for (const c of after) {
+      const rows = [...c.querySelector('g.rows')!.children];
+      expect(rows.length).toBeLessThanOrEqual(64);
+      const top = Number.parseFloat(c.style.top);
+      const height = Number(c.getAttribute('height'));
+      for (const r of rows) {
+        const y = Number(/translate\(0,([\d.]+)\)/.exec(r.getAttribute('transform')!)![1]);
+        expect(y).toBeLessThan(height);
+        ys.push(top + y);
+      }
+    }
+    expect(ys).toHaveLength(model.rows.length);
+    for (let i = 1; i < ys.length; i++) expect(ys[i]!).toBeGreaterThan(ys[i - 1]!);
+    // The rows' document order is their order on the ladder (keyboard navigation relies on it).
+    expect([...host.querySelectorAll('g.row')].map((g) => g.getAttribute('data-seq'))).toEqual(model.rows.map((r) => String(r.seq)));
+  });
+
   test('incremental arrival keeps one node per message and touches only what is new', () => {
     const ev = longSession();
     expect(ev.length).toBeGreaterThanOrEqual(300);
