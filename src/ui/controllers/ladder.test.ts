@@ -132,6 +132,24 @@ describe('ladder controller', () => {
     const cpeX = Number(alert.querySelector('line.shaft')!.getAttribute('x1'));
     expect(Math.abs(Number(/translate\(([\d.]+),/.exec(mark.getAttribute('transform')!)![1]) - cpeX)).toBeLessThan(4);
     expect(alert.getAttribute('aria-label')).toContain('aborted the session');
+    // The detail line starts after the ✕ and its word, in a narrow three-party lane too (estimated
+    // widths: the same per-character estimate the controller truncates with).
+    for (const fixture of ['acs-expired-openssl', 'mitm-openssl'] as const) {
+      // The narrowest ladder there is (560 px): three lifelines leave about 190 px a lane.
+      const narrow = document.createElement('div');
+      const c = new LadderController(narrow, { onSelect, onZoom, onFollow });
+      Object.defineProperty(narrow.querySelector('.ladder__scroll')!, 'clientWidth', { value: 560 });
+      c.update(data(loadFixture(fixture), { session: fixture }));
+      const a = arrowsIn(narrow).find((x) => x.dataset.name === 'Alert' && x.dataset.aborted === 'true')!;
+      c.destroy();
+      const abortX = Number(/translate\(([\d.]+),/.exec(a.querySelector('g.abort')!.getAttribute('transform')!)![1]);
+      const word = a.querySelector('text.abort-text')!;
+      const wordEnd = abortX + Number(word.getAttribute('x')) + word.textContent!.length * 6.6;
+      const detail = a.querySelector('text.detail')!;
+      const detailStart = Number(detail.getAttribute('x')) - (detail.textContent!.length * 6.6) / 2;
+      expect(detail.textContent!.length, fixture).toBeGreaterThan(0);
+      expect(detailStart, `${fixture}: detail clear of the abort mark`).toBeGreaterThanOrEqual(wordEnd);
+    }
   });
 
   test('a close without alert and the TCP marks', () => {

@@ -601,9 +601,17 @@ export class LadderController {
       name.textContent = truncate(w.label, room, CHAR.label * L.font);
       inline.textContent = '';
     }
+    // An abort's ✕ and its word sit under the shaft at the sender's end: the detail takes the rest.
+    let detailMid = mid;
+    let detailRoom = span - 20;
+    if (r.aborted) {
+      const start = fx + dir * (24 + d.t('ladder.mark.abortedShort').length * CHAR.detail * L.font);
+      detailMid = (start + x2) / 2;
+      detailRoom = Math.abs(x2 - start) - 8;
+    }
     const detail = P.detail!;
-    detail.textContent = nested || compact ? '' : truncate(w.detail, span - 20, CHAR.detail * L.font);
-    detail.setAttribute('x', String(mid));
+    detail.textContent = nested || compact ? '' : truncate(w.detail, detailRoom, CHAR.detail * L.font);
+    detail.setAttribute('x', String(detailMid));
     detail.setAttribute('y', String(lineY + 16));
 
     const lock = P.lock!;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { LabEvent } from '../../../protocol/events.ts';
 
 /** Fixture names (see regen.ts: real sessions, trimmed). */
-export type Fixture = 'tls13-connection-request' | 'paper' | 'acs-expired-openssl' | 'acs-hostname-mismatch' | 'mitm-verify-off';
+export type Fixture = 'tls13-connection-request' | 'paper' | 'acs-expired-openssl' | 'acs-hostname-mismatch' | 'mitm-verify-off' | 'mitm-openssl';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

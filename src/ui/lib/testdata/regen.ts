@@ -1,7 +1,7 @@
 /**
  * Regenerates the session fixtures beside this file from REAL sessions:
  *
- *   npx tsx src/ui/lib/testdata/regen.ts
+ *   npx tsx src/ui/lib/testdata/regen.ts [NAME …]   (all, or just these)
  *
  * Each runs `npm run lab -- session --json …` (the real engine: endpoints, relay, decoders) and keeps
  * every event, trimmed of what the capture terminal and the ladder never read (field trees, message
@@ -28,7 +28,12 @@ const SCENARIOS: Record<string, string[]> = {
   'acs-hostname-mismatch': ['--fault', 'acs-hostname-mismatch'],
   /** A man in the middle the CPE does not detect; the ACS then refuses the attacker (no client certificate). */
   'mitm-verify-off': ['--fault', 'mitm-verify-off'],
+  /** A man in the middle with its own CA: OpenSSL's CPE aborts with unknown_ca towards the attacker (three lifelines). */
+  'mitm-openssl': ['--fault', 'mitm', '--verifier', 'openssl'],
 };
+
+const only = process.argv.slice(2);
+for (const n of only) if (!(n in SCENARIOS)) throw new Error(`unknown fixture ${n}: ${Object.keys(SCENARIOS).join(', ')}`);
 
 function trim(e: LabEvent): LabEvent {
   switch (e.kind) {
@@ -44,6 +49,7 @@ function trim(e: LabEvent): LabEvent {
 }
 
 for (const [name, args] of Object.entries(SCENARIOS)) {
+  if (only.length && !only.includes(name)) continue;
   // A faulty session exits 1 (the session failed, as it should); its events are on stdout all the same.
   const run = spawnSync('npx', ['tsx', 'src/server/cli.ts', 'session', '--json', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   const out = run.stdout;
