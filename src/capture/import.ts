@@ -1,3 +1,4 @@
+import { NOT_HTTP } from '../cwmp/app-layer.ts';
 import type { LabEvent, OutcomeEvent, Party, SessionConfig } from '../protocol/events.ts';
 import { EventStream, type Roles } from '../protocol/session-events.ts';
 import type { AnalyzedMessage } from '../protocol/tls/connection.ts';
@@ -621,17 +622,21 @@ function finishSession(s: SessionState, name: string, globalNotices: CaptureNoti
   const completed = main.kind === 'tls' && completedConn(main);
   const tlsStatuses = tlsConns.flatMap((c) => statuses.get(c.conn) ?? []);
   const applicationData = tlsStatuses.some((x) => x >= 200 && x < 300);
-  const ok = completed && !bad && applicationData;
+  // Application data we decrypted that is not HTTP at all (a capture of another protocol over TLS):
+  // the TLS session is the whole story, and it succeeded if the handshake completed without a bad alert.
+  const notHttp = tlsStatuses.length === 0 && s.events.some((e) => e.kind === 'error' && e.code === NOT_HTTP);
+  const decryptedApp = tlsConns.some((c) => c.decryptedAny);
+  const ok = completed && !bad && (applicationData || (notHttp && decryptedApp));
   let abort: { kind: "alert"; from: Party; alert: OutcomeEvent["alerts"][number]["alert"] } | { kind: "close"; from: Party } | null = null;
   if (bad) abort = { kind: 'alert', from: bad.from, alert: bad.alert };
   else if (!completed && main.firstClose) abort = { kind: 'close', from: main.firstClose };
   const negotiated = negotiatedOf(main, tls);
   const side = (secure: boolean): OutcomeEvent['cpe'] => ({ error: null, authorizationError: null, verifiedPeer: null, secure, verifyError: null });
   const secure = completed;
-  const decryptedApp = tlsConns.some((c) => c.decryptedAny);
   let summary: string;
   if (main.kind !== 'tls') summary = `Plain HTTP only (${s.conns.length} connection(s)); no TLS between these hosts in the capture.`;
   else if (bad) summary = `From the capture: the ${bad.from.toUpperCase()} sent a ${bad.alert.levelName} ${bad.alert.description} (${bad.alert.code}) alert${completed ? ' after the handshake' : ' during the handshake'}.`;
+  else if (ok && !applicationData) summary = `From the capture: ${negotiated.version ?? 'TLS'} with ${negotiated.cipherSuite ?? '?'} completed and application data went through decrypted; it is not HTTP, so there is no CWMP here. Whether each side verified the other's certificate is not on the wire.`;
   else if (ok) summary = `From the capture: ${negotiated.version ?? 'TLS'} with ${negotiated.cipherSuite ?? '?'} completed and the HTTP exchange was answered (${tlsStatuses.join(', ')}). Whether each side verified the other's certificate is not on the wire.`;
   else if (completed && !decryptedApp) summary = `From the capture: the ${negotiated.version ?? 'TLS'} handshake completed; the application data could not be read (no keys).`;
   else if (completed) summary = `From the capture: the ${negotiated.version ?? 'TLS'} handshake completed, but no successful HTTP response was seen.`;

@@ -1,5 +1,5 @@
 import type { Party } from '../protocol/events.ts';
-import { HttpStreamParser, isHttpParseError, isSoap, type HttpMessage } from '../protocol/http.ts';
+import { HttpStreamParser, isHttpParseError, isSoap, NOT_HTTP, type HttpMessage } from '../protocol/http.ts';
 import { decodeEnvelope, isEmptyHttpBody, SoapError, summarize } from './soap/index.ts';
 
 /**
@@ -23,11 +23,25 @@ export type AppLayerEvent =
   | { kind: 'error'; from: Party; code: string; message: string };
 
 const utf8 = new TextDecoder();
+const latin1 = (b: Uint8Array) => String.fromCharCode(...b);
+
+export { NOT_HTTP };
+
+/** The first bytes of a direction could start an HTTP/1.1 message: a request method (upper-case token) or `HTTP/`. */
+function looksLikeHttp(from: 'client' | 'server', head: string): boolean {
+  if (head.length === 0) return true;
+  if (from === 'server') return head.length < 5 ? 'HTTP/'.startsWith(head) : head.startsWith('HTTP/');
+  return /^(?:\r?\n)*[A-Z][A-Z_-]*(?: |$)/.test(head);
+}
+
+const printable = (s: string) => s.replace(/[^\x20-\x7e]/g, '.');
 
 export class AppLayer {
   private readonly requests = new HttpStreamParser('request');
   private readonly responses = new HttpStreamParser('response');
   private readonly dead = { client: false, server: false };
+  /** Until a direction's first HTTP message: its first bytes (Latin-1), to tell "not HTTP at all" from a broken message. */
+  private readonly head: { client: string | null; server: string | null } = { client: '', server: '' };
 
   constructor(
     private readonly conn: number,
@@ -39,15 +53,19 @@ export class AppLayer {
   /** Application bytes sent by the TLS client (requests) or server (responses), in order. */
   data(from: 'client' | 'server', bytes: Uint8Array): void {
     if (this.dead[from]) return;
+    const head = this.head[from];
+    if (head !== null && head.length < 16) this.head[from] = head + latin1(bytes.subarray(0, 16 - head.length));
     let msgs: HttpMessage[];
     try {
       msgs = (from === 'client' ? this.requests : this.responses).push(bytes);
     } catch (e) {
       this.dead[from] = true;
+      if (this.notHttp(from)) return;
       const err = isHttpParseError(e) ? e : null;
       this.emit({ kind: 'error', from: this.roles[from], code: err?.code ?? 'ERR_HTTP', message: `not HTTP/1.1: ${e instanceof Error ? e.message : String(e)}` });
       return;
     }
+    if (msgs.length) this.head[from] = null;
     for (const m of msgs) this.message(from, m);
   }
 
@@ -58,9 +76,21 @@ export class AppLayer {
       try {
         for (const m of (from === 'client' ? this.requests : this.responses).finish()) this.message(from, m);
       } catch (e) {
+        if (this.notHttp(from)) continue;
         this.emit({ kind: 'error', from: this.roles[from], code: isHttpParseError(e) ? e.code : 'ERR_HTTP', message: e instanceof Error ? e.message : String(e) });
       }
     }
+  }
+
+  /**
+   * Before any HTTP message in this direction, bytes that cannot start one: the protocol above TLS
+   * is not HTTP (a capture of something else). Said once, as ERR_NOT_HTTP, instead of a parse error.
+   */
+  private notHttp(from: 'client' | 'server'): boolean {
+    const head = this.head[from];
+    if (head === null || looksLikeHttp(from, head)) return false;
+    this.emit({ kind: 'error', from: this.roles[from], code: NOT_HTTP, message: `the application data is not HTTP/1.1 (it begins "${printable(head)}"): shown as records only, with no HTTP or CWMP above them` });
+    return true;
   }
 
   private message(from: 'client' | 'server', m: HttpMessage): void {

@@ -32,6 +32,9 @@ export const HTTP_ERROR_CODES = [
 ] as const;
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
 
+/** Error-event code for a direction whose application data was never HTTP at all (e.g. a capture of another protocol over TLS). */
+export const NOT_HTTP = 'ERR_NOT_HTTP';
+
 export class HttpParseError extends Error {
   override readonly name = 'HttpParseError';
   constructor(

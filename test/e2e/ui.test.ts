@@ -344,6 +344,7 @@ describe.runIf(HAS_CHROMIUM)('the browser app against the real service', () => {
       expect(await tlsArrows()).toEqual(cliMessages);
       // What the wire cannot say is shown as unknown, not made up.
       expect(await outcome(page).textContent()).toContain('unknown (not on the wire)');
+      expect(await page.getByTestId('outcome-how').textContent()).toBe('The handshake completed and the HTTP exchange was answered. Whether each side verified the other’s certificate is not on the wire.');
       await screenshot(page, 'capture-import');
       expect(errors).toEqual([]);
       await context.close();

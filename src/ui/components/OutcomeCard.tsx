@@ -47,6 +47,8 @@ function OutcomeFacts({ outcome, unknown }: { outcome: OutcomeEvent; unknown: st
   else if (f.how?.kind === 'close') how = t('outcome.howClose', { who: party(f.how.from) });
   else if (f.how?.kind === 'timeout') how = t('outcome.howTimeout', { ms: Math.round(f.how.afterMs) });
   else if (f.how?.kind === 'stopped') how = t(`outcome.howStopped.${f.how.reason}`);
+  // From a capture, who verified whom is not on the wire: say what the wire showed.
+  else if (outcome.ok && unknown.includes('outcome.cpe.verifiedPeer')) how = outcome.applicationData ? t('outcome.howCaptureOkData') : t('outcome.howCaptureOk');
   else if (outcome.ok) how = outcome.applicationData ? t('outcome.howOkData') : t('outcome.howOk');
   else how = f.who === 'none' ? t('outcome.howUnknown') : t('outcome.howBy', { who: party(f.who) });
   const n = outcome.negotiated;

@@ -48,6 +48,14 @@ export const playground: Strings = {
   'outcome.howStopped.disconnected': { en: 'Stopped: the page that ran it went away.', zh: '已停止：运行它的页面已断开。' },
   'outcome.howOk': { en: 'Both sides verified each other and finished the handshake.', zh: '双方互相验证了对方并完成了握手。' },
   'outcome.howOkData': { en: 'Both sides verified each other; the HTTP exchange went through the encrypted channel.', zh: '双方互相验证成功；HTTP 交互通过加密通道完成。' },
+  'outcome.howCaptureOkData': {
+    en: 'The handshake completed and the HTTP exchange was answered. Whether each side verified the other’s certificate is not on the wire.',
+    zh: '握手已完成，HTTP 交互得到了应答。双方是否验证了对方的证书，在线路上看不到。',
+  },
+  'outcome.howCaptureOk': {
+    en: 'The handshake completed and application data went through; it is not HTTP. Whether each side verified the other’s certificate is not on the wire.',
+    zh: '握手已完成，应用数据已经传输，但不是 HTTP。双方是否验证了对方的证书，在线路上看不到。',
+  },
   'outcome.howBy': { en: 'The {who} gave up.', zh: '{who} 放弃了会话。' },
   'outcome.howUnknown': { en: 'The session did not complete.', zh: '会话没有完成。' },
   'outcome.abortKind.timeout': { en: 'deadline', zh: '超时' },

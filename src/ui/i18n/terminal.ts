@@ -30,6 +30,7 @@ export const terminal: Strings = {
   'terminal.verify': { en: "{party} rejects the peer's certificate: {name} ({code}) {text}", zh: '{party} 拒绝对方证书：{name}（{code}）{text}' },
   'terminal.depth': { en: 'at depth {n}', zh: '（深度 {n}）' },
   'terminal.endpointError': { en: '{party} error: {code} {message}', zh: '{party} 出错：{code} {message}' },
+  'terminal.notHttp': { en: 'the {party}’s application data is not HTTP/1.1: shown as TLS records only', zh: '{party} 的应用数据不是 HTTP/1.1：只按 TLS 记录显示' },
   'terminal.ok': { en: 'OK', zh: '成功' },
   'terminal.failed': { en: 'FAILED', zh: '失败' },
 };

@@ -59,6 +59,22 @@ describe('capture lines (real sessions)', () => {
     expect(lines.at(-1)!.text).toMatch(/^✔ OK {2}/);
   });
 
+  test('application data that is not HTTP is a note in words, not an error; other pipeline errors stay errors', () => {
+    const base = loadFixture('paper').filter((e) => e.kind !== 'outcome');
+    const next = base.length;
+    const t = base.at(-1)!.t;
+    const ev: LabEvent[] = [
+      ...base,
+      { v: 1, seq: next, t: t + 1, kind: 'error', from: 'cpe', code: 'ERR_NOT_HTTP', message: 'the application data is not HTTP/1.1 (it begins "ping")' },
+      { v: 1, seq: next + 1, t: t + 2, kind: 'error', from: 'acs', code: 'ERR_HTTP_BAD_HEADER', message: 'bad header' },
+    ];
+    const lines = captureLines(ev, en).slice(-2);
+    expect(lines[0]!.text).toMatch(/^ +\d+\.\d{6} {2}ⓘ the CPE’s application data is not HTTP\/1\.1: shown as TLS records only$/);
+    expect(lines[0]!.segs.map((g) => g.style)).not.toContain('error');
+    expect(lines[1]!.text).toMatch(/ {2}! ERR_HTTP_BAD_HEADER: bad header$/);
+    expect(captureLines(ev, (k, p) => translate('zh', k, p)).at(-2)!.text).toMatch(/ⓘ CPE 的应用数据不是 HTTP\/1\.1：只按 TLS 记录显示$/);
+  });
+
   test('frame numbers run 1..n; times start at 0 and never go back', () => {
     for (const f of FIXTURES) {
       const frames = captureLines(loadFixture(f), en).filter((l) => l.frame !== null);

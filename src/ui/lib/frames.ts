@@ -1,4 +1,5 @@
 import type { LabEvent, MessageEvent, OutcomeEvent, Party, SessionEventT } from '../../protocol/events.ts';
+import { NOT_HTTP } from '../../protocol/http.ts';
 
 /**
  * Pure formatting of engine events for the two live views: the ladder's rows (arrows and marks) and
@@ -662,7 +663,9 @@ export function captureLines(events: readonly LabEvent[], t: Translate): TermLin
         break;
       case 'error':
         flush();
-        note(e.seq, e.t, 'error', `! ${e.code}: ${e.message}`);
+        // Not an error of the session: the protocol above TLS is something other than HTTP.
+        if (e.code === NOT_HTTP && e.from) note(e.seq, e.t, 'warn', `ⓘ ${t('terminal.notHttp', { party: t(`terminal.party.${e.from}`) })}`);
+        else note(e.seq, e.t, 'error', `! ${e.code}: ${e.message}`);
         break;
       case 'outcome':
         flush();
