@@ -5,7 +5,7 @@ import type { LabEvent, MessageEvent, OutcomeEvent } from '../protocol/events.ts
 import { RecordDeframer } from '../protocol/tls/deframer.ts';
 import type { StepUnit } from '../protocol/ws.ts';
 import { requireTool } from '../../test/tools.ts';
-import { SessionControl } from './control.ts';
+import { SessionControl, type HeldState } from './control.ts';
 import { scenarioFor, wireScenario } from './faults.ts';
 import { closeLabKeyPool, labMaterial } from './material.ts';
 import { resolveConfig, type ModeRequest } from './modes.ts';
@@ -39,8 +39,17 @@ function startStepped(req: ModeRequest, options: RunOptions = {}, input: Session
   const control = new SessionControl('step');
   const tagged: { step: number; e: LabEvent }[] = [];
   let steps = 0;
-  let heldNotes = 0;
-  control.onHeld(() => heldNotes++);
+  // Releases the relay reported: a held state in which some lane holds fewer records than before.
+  // (Any change of the held state is not enough: an endpoint's next record arriving at the relay is
+  // one too, and the release's own events may still be on their way.) Data and the held state come
+  // in one batch, data first, so once a release is seen here its events have been emitted.
+  let releases = 0;
+  let last: HeldState[] = [];
+  control.onHeld((held) => {
+    const count = (h: HeldState[], l: HeldState) => h.find((x) => x.conn === l.conn && x.from === l.from)?.records ?? 0;
+    if (last.some((l) => count(held, l) < l.records)) releases++;
+    last = held;
+  });
   let finished = false;
   const run = runSession(resolveConfig(req), input, (e) => tagged.push({ step: steps, e }), { ...options, control }).finally(() => {
     finished = true;
@@ -60,10 +69,10 @@ function startStepped(req: ModeRequest, options: RunOptions = {}, input: Session
     async step(unit: StepUnit): Promise<boolean> {
       await waitFor('a held record', () => finished || control.pending.length > 0);
       if (finished) return false;
-      const before = heldNotes;
+      const before = releases;
       expect(control.step(unit)).toBe(true);
       steps++;
-      await waitFor('the relay to report the release', () => finished || heldNotes > before);
+      await waitFor('the relay to report the release', () => finished || releases > before);
       return true;
     },
     /** Steps until the session ends; `before(n)` runs before the n-th step (from 0). */
