@@ -163,8 +163,9 @@ async function benchLadderFrames(browser: import('playwright-core').Browser, url
     await page.goto(url, { waitUntil: 'load' });
     await page.locator('[data-testid="fault-picker"] input[type="checkbox"]').first().waitFor({ timeout: 15_000 });
     // Strings, not functions: the page runs under a CSP, and this file's functions carry tsx helpers.
-    const start = () => page.evaluate('(() => { const w = window; w.__frames = []; w.__framing = true; function tick(t) { w.__frames.push(t); if (w.__framing) requestAnimationFrame(tick); } requestAnimationFrame(tick); })()');
-    const stop = async () => frameStats((await page.evaluate('(() => { window.__framing = false; return window.__frames; })()')) as number[]);
+    // One rAF loop per phase: a generation number ends the previous loop (its last callback may still be queued).
+    const start = () => page.evaluate('(() => { const w = window; const gen = (w.__gen = (w.__gen || 0) + 1); w.__frames = []; function tick(t) { if (w.__gen !== gen) return; w.__frames.push(t); requestAnimationFrame(tick); } requestAnimationFrame(tick); })()');
+    const stop = async () => frameStats((await page.evaluate('(() => { window.__gen = (window.__gen || 0) + 1; return window.__frames; })()')) as number[]);
     const arrows = () => page.locator('[data-testid="ladder"] [data-testid="arrow"]').count();
 
     await start();
