@@ -19,7 +19,8 @@ export function CaptureTerminal() {
   const ctrl = useRef<TerminalController | null>(null);
   const [status, setStatus] = useState<string>('');
   // `t` changes with `lang`.
-  const lines = useMemo(() => captureLines(events, t), [events, lang]);
+  const fromCapture = useLab((s) => selectCurrent(s)?.source === 'capture');
+  const lines = useMemo(() => captureLines(events, t, { fromCapture }), [events, lang, fromCapture]);
   const fontSize = projector ? 18 : 13;
 
   useEffect(() => {

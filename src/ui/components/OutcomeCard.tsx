@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import type { OutcomeEvent, VerifyError } from '../../protocol/events.ts';
 import { useT } from '../i18n/index.ts';
-import { abortFacts, actualAlert, verdict } from '../lib/outcome.ts';
+import { abortFacts, actualAlert, outcomeSentence, verdict } from '../lib/outcome.ts';
 import { outcomeOf, selectCurrent, useLab, type SessionView } from '../store.ts';
 
 /**
@@ -42,15 +42,8 @@ function OutcomeFacts({ outcome, unknown }: { outcome: OutcomeEvent; unknown: st
   const t = useT();
   const party = (p: string) => t(`app.party.${p}`);
   const f = abortFacts(outcome);
-  let how: string;
-  if (f.how?.kind === 'alert') how = t('outcome.howAlert', { who: party(f.how.from), name: f.how.alert.description, code: f.how.alert.code, level: f.how.alert.levelName });
-  else if (f.how?.kind === 'close') how = t('outcome.howClose', { who: party(f.how.from) });
-  else if (f.how?.kind === 'timeout') how = t('outcome.howTimeout', { ms: Math.round(f.how.afterMs) });
-  else if (f.how?.kind === 'stopped') how = t(`outcome.howStopped.${f.how.reason}`);
-  // From a capture, who verified whom is not on the wire: say what the wire showed.
-  else if (outcome.ok && unknown.includes('outcome.cpe.verifiedPeer')) how = outcome.applicationData ? t('outcome.howCaptureOkData') : t('outcome.howCaptureOk');
-  else if (outcome.ok) how = outcome.applicationData ? t('outcome.howOkData') : t('outcome.howOk');
-  else how = f.who === 'none' ? t('outcome.howUnknown') : t('outcome.howBy', { who: party(f.who) });
+  // From a capture, who verified whom is not on the wire: the sentence says what the wire showed.
+  const how = outcomeSentence(outcome, t, unknown.includes('outcome.cpe.verifiedPeer'));
   const n = outcome.negotiated;
   const sides = (['cpe', 'acs', 'attacker'] as const).filter((s) => s !== 'attacker' || outcome.attacker !== null);
   return (

@@ -221,6 +221,16 @@ describe('ladder controller', () => {
     expect(host.textContent).not.toContain('⟦');
   });
 
+  test('中文: a pill is as wide as its Chinese words (two cells a character), so nothing is cut off', () => {
+    const ev = loadFixture('acs-hostname-mismatch');
+    ctrl.update(data(ev, { t: tr('zh'), lang: 'zh' }));
+    const pill = [...host.querySelectorAll<SVGGElement>('[data-testid="ladder-mark"][data-aborted="true"]')][0]!;
+    const text = pill.querySelector('text.pill-text')!.textContent!;
+    expect(text).toBe('✕ 未发告警即关闭'); // whole, not truncated
+    // 7 CJK characters and 2 narrow ones: 16 cells at 6.8 px, plus padding
+    expect(Number(pill.querySelector('rect.pill')!.getAttribute('width'))).toBeGreaterThanOrEqual(16 * 6.8);
+  });
+
   test('arrows animate from sender to receiver, or appear at once with reduced motion', async () => {
     const ev = loadFixture('paper');
     const upTo = ev.findIndex((e) => e.kind === 'message' && e.name === 'ClientHello');

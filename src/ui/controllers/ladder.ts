@@ -1,6 +1,6 @@
 import { easeCubicOut, interrupt, select, type Selection } from 'd3';
 import type { Party } from '../../protocol/events.ts';
-import { arrowText, KINDS, markText, partyName, type HeldView, type LaneId, type LadderArrow, type LadderMark, type LadderModel, type LadderRow, type MessageKind, type Translate } from '../lib/frames.ts';
+import { arrowText, displayWidth, KINDS, markText, partyName, type HeldView, type LaneId, type LadderArrow, type LadderMark, type LadderModel, type LadderRow, type MessageKind, type Translate } from '../lib/frames.ts';
 
 /**
  * The ladder diagram (d3, SVG). A plain class: the component creates it in a mount effect, feeds
@@ -95,10 +95,20 @@ interface Layout {
 
 type RowSel = Selection<SVGGElement, LadderRow, SVGGElement, unknown>;
 
+/** Cuts `s` to what fits in `px` at `char` px a cell (a CJK character takes two cells), with an ellipsis. */
 function truncate(s: string, px: number, char: number): string {
   const n = Math.max(0, Math.floor(px / char));
-  if (s.length <= n) return s;
-  return n <= 1 ? '' : s.slice(0, n - 1) + '…';
+  if (displayWidth(s) <= n) return s;
+  if (n <= 1) return '';
+  let out = '';
+  let w = 0;
+  for (const ch of s) {
+    const cw = displayWidth(ch);
+    if (w + cw > n - 1) break;
+    out += ch;
+    w += cw;
+  }
+  return out + '…';
 }
 
 /** Rows per SVG: small enough that appending to one is cheap, large enough to keep the SVG count low. */
@@ -595,7 +605,7 @@ export class LadderController {
     if (nested) {
       const nameText = truncate(w.label, room, (CHAR.detail + 0.6) * L.font);
       name.textContent = nameText;
-      const left = room - nameText.length * (CHAR.detail + 0.6) * L.font - 16;
+      const left = room - displayWidth(nameText) * (CHAR.detail + 0.6) * L.font - 16;
       inline.textContent = w.detail && !compact && left > 110 ? `  ${truncate(w.detail, left, CHAR.detail * L.font)}` : '';
     } else {
       name.textContent = truncate(w.label, room, CHAR.label * L.font);
@@ -605,7 +615,7 @@ export class LadderController {
     let detailMid = mid;
     let detailRoom = span - 20;
     if (r.aborted) {
-      const start = fx + dir * (24 + d.t('ladder.mark.abortedShort').length * CHAR.detail * L.font);
+      const start = fx + dir * (24 + displayWidth(d.t('ladder.mark.abortedShort')) * CHAR.detail * L.font);
       detailMid = (start + x2) / 2;
       detailRoom = Math.abs(x2 - start) - 8;
     }
@@ -677,7 +687,7 @@ export class LadderController {
     } else link.setAttribute('display', 'none');
 
     // The pill sits beside the lifeline, on the side with room (inside the lane).
-    const w = Math.min(text.length * CHAR.pill * L.font + 18, x1 - x0 - 8);
+    const w = Math.min(displayWidth(text) * CHAR.pill * L.font + 18, x1 - x0 - 8);
     let px = m.party ? (cx + w + 10 > x1 ? cx - w - 8 : cx + 8) : cx - w / 2;
     if (m.party && m.mark === 'open') px = cx - w / 2; // on the lifeline, the link runs under it
     px = Math.max(x0 + 2, Math.min(px, x1 - w - 2));
@@ -797,7 +807,7 @@ export class LadderController {
       relay.setAttribute('height', '18');
       relay.setAttribute('rx', '4');
       const [x0, x1] = h.lane === 'cr' && L.cr ? L.cr : L.main;
-      const w = Math.min(text.length * CHAR.pill * L.font + 20, x1 - x0 - 8);
+      const w = Math.min(displayWidth(text) * CHAR.pill * L.font + 20, x1 - x0 - 8);
       const px = Math.max(x0 + 4, Math.min(mid - w / 2, x1 - w - 4));
       const pill = g.querySelector('rect.pill')!;
       pill.setAttribute('x', String(px));

@@ -17,6 +17,8 @@ import { capture } from './capture.ts';
 export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['en', 'zh'];
 export type Strings = Record<string, { en: string; zh: string }>;
+/** A string table lookup in the current language (what useT returns). */
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
 const TABLE: Strings = { ...app, ...controls, ...playground, ...ladder, ...terminal, ...inspector, ...certs, ...capture };
 
@@ -36,7 +38,7 @@ export function allKeys(): string[] {
 }
 
 /** The translate function for the current language (re-renders on switch). */
-export function useT(): (key: string, params?: Record<string, string | number>) => string {
+export function useT(): Translate {
   const lang = useLab((s) => s.lang);
   return (key, params) => translate(lang, key, params);
 }

@@ -97,7 +97,8 @@ export function nodeStatus(n: ChainNode): CertNodeStatus {
   return 'pass';
 }
 
-export type Translate = (key: string, params?: Record<string, string | number>) => string;
+import type { Translate } from '../i18n/index.ts';
+export type { Translate };
 
 export function nodeTitle(n: ChainNode, t: Translate): string {
   if (!n.parsed.ok) return t('certs.unparsable');

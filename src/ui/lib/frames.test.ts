@@ -93,6 +93,14 @@ describe('capture lines (real sessions)', () => {
     expect(alert.segs.find((s) => s.text.startsWith('Alert'))!.style).toBe('alert');
     expect(lines.some((l) => l.frame === null && l.segs.some((s) => s.style === 'warn' && s.text.includes('X509_V_ERR_CERT_HAS_EXPIRED (10)')))).toBe(true);
     expect(lines.at(-1)!.segs[0]).toEqual({ text: '✘ FAILED  ', style: 'fail' });
+    // The outcome in words, in the user's language, with the verifier's own error name
+    expect(lines.at(-1)!.text).toMatch(/^✘ FAILED {2}The CPE aborted with a fatal alert: certificate_expired \(45\)\. \(X509_V_ERR_CERT_HAS_EXPIRED: certificate has expired\)$/);
+    const zh = captureLines(loadFixture('acs-expired-openssl'), (k, p) => translate('zh', k, p)).at(-1)!.text;
+    expect(zh).toContain('告警并中止：certificate_expired（45）');
+    expect(zh).toContain('(X509_V_ERR_CERT_HAS_EXPIRED: certificate has expired)');
+    expect(zh).not.toMatch(/aborted|closed the connection/);
+    // a success names what was negotiated
+    expect(captureLines(loadFixture('tls13-connection-request'), en).at(-1)!.text).toMatch(/^✔ OK {2}Both sides verified each other; .* TLS 1\.3 · TLS_AES_128_GCM_SHA256$/);
   });
 
   test('the Connection Request: plain HTTP lines from the ACS, its TCP connections', () => {

@@ -1,5 +1,6 @@
 import type { LabEvent, MessageEvent, OutcomeEvent, Party, SessionEventT } from '../../protocol/events.ts';
 import { NOT_HTTP } from '../../protocol/http.ts';
+import { firstVerifyError, outcomeSentence } from './outcome.ts';
 
 /**
  * Pure formatting of engine events for the two live views: the ladder's rows (arrows and marks) and
@@ -7,7 +8,8 @@ import { NOT_HTTP } from '../../protocol/http.ts';
  * Views never parse bytes; everything here comes from the events' own fields.
  */
 
-export type Translate = (key: string, params?: Record<string, string | number>) => string;
+import type { Translate } from '../i18n/index.ts';
+export type { Translate };
 type HttpEventT = Extract<LabEvent, { kind: 'http' }>;
 type CwmpEventT = Extract<LabEvent, { kind: 'cwmp' }>;
 
@@ -524,7 +526,15 @@ export function endpointMessage(message: string): string {
 }
 
 /** The capture's packet list: one line per frame (the messages one sender's segment carried), TCP lines, notes. */
-export function captureLines(events: readonly LabEvent[], t: Translate): TermLine[] {
+/** The outcome line in the user's language: what happened, the verifier's error, what was negotiated. */
+function outcomeLine(o: OutcomeEvent, t: Translate, fromCapture: boolean): string {
+  const err = firstVerifyError(o);
+  const n = o.negotiated;
+  const negotiated = o.ok && (n.version || n.cipherSuite) ? ` ${[n.version, n.cipherSuite].filter(Boolean).join(' · ')}` : '';
+  return `${outcomeSentence(o, t, fromCapture)}${err ? ` (${err})` : ''}${negotiated}`;
+}
+
+export function captureLines(events: readonly LabEvent[], t: Translate, opts: { fromCapture?: boolean } = {}): TermLine[] {
   const out: TermLine[] = [];
   if (events.length === 0) return out;
   const session = events[0]?.kind === 'session' ? events[0] : undefined;
@@ -669,7 +679,7 @@ export function captureLines(events: readonly LabEvent[], t: Translate): TermLin
         break;
       case 'outcome':
         flush();
-        out.push(line(e.seq, null, [{ text: e.ok ? `✔ ${t('terminal.ok')}  ` : `✘ ${t('terminal.failed')}  `, style: e.ok ? 'ok' : 'fail' }, { text: e.summary, style: 'text' }]));
+        out.push(line(e.seq, null, [{ text: e.ok ? `✔ ${t('terminal.ok')}  ` : `✘ ${t('terminal.failed')}  `, style: e.ok ? 'ok' : 'fail' }, { text: outcomeLine(e, t, opts.fromCapture === true), style: 'text' }]));
         break;
       default:
         break;

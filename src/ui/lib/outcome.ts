@@ -1,4 +1,5 @@
 import type { MessageEvent, OutcomeEvent, Party } from '../../protocol/events.ts';
+import type { Translate } from '../i18n/index.ts';
 import type { Prediction } from '../store.ts';
 
 /**
@@ -37,6 +38,28 @@ export interface AbortFacts {
 export function abortFacts(o: OutcomeEvent): AbortFacts {
   const who: AbortFacts['who'] = o.abortedBy ?? (o.abort?.kind === 'alert' || o.abort?.kind === 'close' ? o.abort.from : 'none');
   return { who, how: o.abort };
+}
+
+/**
+ * The outcome in one sentence, in the user's language: who aborted and how, or that it succeeded.
+ * `fromCapture`: the session was read from a capture, where who verified whom is not on the wire.
+ */
+export function outcomeSentence(o: OutcomeEvent, t: Translate, fromCapture = false): string {
+  const party = (p: string) => t(`app.party.${p}`);
+  const f = abortFacts(o);
+  if (f.how?.kind === 'alert') return t('outcome.howAlert', { who: party(f.how.from), name: f.how.alert.description, code: f.how.alert.code, level: f.how.alert.levelName });
+  if (f.how?.kind === 'close') return t('outcome.howClose', { who: party(f.how.from) });
+  if (f.how?.kind === 'timeout') return t('outcome.howTimeout', { ms: Math.round(f.how.afterMs) });
+  if (f.how?.kind === 'stopped') return t(`outcome.howStopped.${f.how.reason}`);
+  if (o.ok && fromCapture) return o.applicationData ? t('outcome.howCaptureOkData') : t('outcome.howCaptureOk');
+  if (o.ok) return o.applicationData ? t('outcome.howOkData') : t('outcome.howOk');
+  return f.who === 'none' ? t('outcome.howUnknown') : t('outcome.howBy', { who: party(f.who) });
+}
+
+/** The first verifier error of the outcome, as OpenSSL names it (`X509_V_ERR_…: text`), or null. */
+export function firstVerifyError(o: OutcomeEvent): string | null {
+  for (const side of [o.cpe, o.acs, o.attacker]) if (side?.verifyError) return `${side.verifyError.name}: ${side.verifyError.text}`;
+  return null;
 }
 
 /** The prediction's alert value that matches an outcome: the alert name, 'none' for a close without alert. */
