@@ -95,6 +95,7 @@ describe.runIf(hasShared)('the shared real capture (illustrated-tls12.pcap, IPv6
     expect(outcome.alerts.map((a) => [a.from, a.alert.description])).toEqual([['cpe', 'close_notify']]);
     expect(outcome.negotiated).toMatchObject({ version: 'TLS 1.2', cipherSuite: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', group: 'x25519', serverSignature: 'rsa_pkcs1_sha256' });
     expect(outcome.summary).toMatch(/completed and application data went through decrypted; it is not HTTP/);
+    expect(outcome.captureVerdict).toBe('ok-not-http');
     // Said once per direction as "not HTTP", not as an HTTP parse error.
     const errors = s!.events.filter((e) => e.kind === 'error');
     expect(errors.map((e) => e.kind === 'error' && `${e.code}:${e.from}`).sort()).toEqual(['ERR_NOT_HTTP:acs', 'ERR_NOT_HTTP:cpe']);
@@ -108,6 +109,8 @@ describe.runIf(hasShared)('the shared real capture (illustrated-tls12.pcap, IPv6
     expect(s!.notices.map((n) => [n.code, n.conn])).toEqual([['NO_KEYS', 0]]);
     expect(s!.notices[0]!.params).toMatchObject({ clientRandom: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', records: 5 });
     expect(s!.events.some((e) => e.kind === 'secret')).toBe(false);
+    // the verdict the wire allows: the handshake completed, the data cannot be read
+    expect(s!.events.at(-1)).toMatchObject({ kind: 'outcome', ok: false, abort: null, captureVerdict: 'no-keys' });
   });
 
   it('a wrong key says the secret does not decrypt, not that it is missing', () => {

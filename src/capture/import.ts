@@ -1,5 +1,4 @@
-import { NOT_HTTP } from '../cwmp/app-layer.ts';
-import type { LabEvent, OutcomeEvent, Party, SessionConfig } from '../protocol/events.ts';
+import type { CaptureVerdict, LabEvent, OutcomeEvent, Party, SessionConfig } from '../protocol/events.ts';
 import { EventStream, type Roles } from '../protocol/session-events.ts';
 import type { AnalyzedMessage } from '../protocol/tls/connection.ts';
 import type { CryptoProvider } from '../protocol/tls/crypto.ts';
@@ -624,7 +623,8 @@ function finishSession(s: SessionState, name: string, globalNotices: CaptureNoti
   const applicationData = tlsStatuses.some((x) => x >= 200 && x < 300);
   // Application data we decrypted that is not HTTP at all (a capture of another protocol over TLS):
   // the TLS session is the whole story, and it succeeded if the handshake completed without a bad alert.
-  const notHttp = tlsStatuses.length === 0 && s.events.some((e) => e.kind === 'error' && e.code === NOT_HTTP);
+  // Only when every TLS connection that carried decrypted data spoke something else entirely (no HTTP message at all).
+  const notHttp = tlsStatuses.length === 0 && tlsConns.some((c) => c.pipeline?.app.notHttp) && tlsConns.every((c) => !c.decryptedAny || c.pipeline?.app.notHttp);
   const decryptedApp = tlsConns.some((c) => c.decryptedAny);
   const ok = completed && !bad && (applicationData || (notHttp && decryptedApp));
   let abort: { kind: "alert"; from: Party; alert: OutcomeEvent["alerts"][number]["alert"] } | { kind: "close"; from: Party } | null = null;
@@ -634,14 +634,35 @@ function finishSession(s: SessionState, name: string, globalNotices: CaptureNoti
   const side = (secure: boolean): OutcomeEvent['cpe'] => ({ error: null, authorizationError: null, verifiedPeer: null, secure, verifyError: null });
   const secure = completed;
   let summary: string;
-  if (main.kind !== 'tls') summary = `Plain HTTP only (${s.conns.length} connection(s)); no TLS between these hosts in the capture.`;
-  else if (bad) summary = `From the capture: the ${bad.from.toUpperCase()} sent a ${bad.alert.levelName} ${bad.alert.description} (${bad.alert.code}) alert${completed ? ' after the handshake' : ' during the handshake'}.`;
-  else if (ok && !applicationData) summary = `From the capture: ${negotiated.version ?? 'TLS'} with ${negotiated.cipherSuite ?? '?'} completed and application data went through decrypted; it is not HTTP, so there is no CWMP here. Whether each side verified the other's certificate is not on the wire.`;
-  else if (ok) summary = `From the capture: ${negotiated.version ?? 'TLS'} with ${negotiated.cipherSuite ?? '?'} completed and the HTTP exchange was answered (${tlsStatuses.join(', ')}). Whether each side verified the other's certificate is not on the wire.`;
-  else if (completed && !decryptedApp) summary = `From the capture: the ${negotiated.version ?? 'TLS'} handshake completed; the application data could not be read (no keys).`;
-  else if (completed) summary = `From the capture: the ${negotiated.version ?? 'TLS'} handshake completed, but no successful HTTP response was seen.`;
-  else if (abort) summary = `From the capture: the ${abort.from.toUpperCase()} closed the connection before the handshake completed, without a TLS alert.`;
-  else summary = main.undecrypted && tls === '1.3' ? 'From the capture: whether the TLS 1.3 handshake completed cannot be seen without keys.' : 'From the capture: the capture ends before the handshake completed.';
+  let captureVerdict: CaptureVerdict;
+  if (main.kind !== 'tls') {
+    captureVerdict = 'plain-http';
+    summary = `Plain HTTP only (${s.conns.length} connection(s)); no TLS between these hosts in the capture.`;
+  } else if (bad) {
+    captureVerdict = 'alert';
+    summary = `From the capture: the ${bad.from.toUpperCase()} sent a ${bad.alert.levelName} ${bad.alert.description} (${bad.alert.code}) alert${completed ? ' after the handshake' : ' during the handshake'}.`;
+  } else if (ok && !applicationData) {
+    captureVerdict = 'ok-not-http';
+    summary = `From the capture: ${negotiated.version ?? 'TLS'} with ${negotiated.cipherSuite ?? '?'} completed and application data went through decrypted; it is not HTTP, so there is no CWMP here. Whether each side verified the other's certificate is not on the wire.`;
+  } else if (ok) {
+    captureVerdict = 'ok-http';
+    summary = `From the capture: ${negotiated.version ?? 'TLS'} with ${negotiated.cipherSuite ?? '?'} completed and the HTTP exchange was answered (${tlsStatuses.join(', ')}). Whether each side verified the other's certificate is not on the wire.`;
+  } else if (completed && !decryptedApp) {
+    captureVerdict = 'no-keys';
+    summary = `From the capture: the ${negotiated.version ?? 'TLS'} handshake completed; the application data could not be read (no keys).`;
+  } else if (completed) {
+    captureVerdict = 'no-http-response';
+    summary = `From the capture: the ${negotiated.version ?? 'TLS'} handshake completed, but no successful HTTP response was seen.`;
+  } else if (abort) {
+    captureVerdict = 'closed-early';
+    summary = `From the capture: the ${abort.from.toUpperCase()} closed the connection before the handshake completed, without a TLS alert.`;
+  } else if (main.undecrypted && tls === '1.3') {
+    captureVerdict = 'tls13-no-keys';
+    summary = 'From the capture: whether the TLS 1.3 handshake completed cannot be seen without keys.';
+  } else {
+    captureVerdict = 'incomplete';
+    summary = 'From the capture: the capture ends before the handshake completed.';
+  }
   if (tls === '1.3' && !main.finished.size) unknown.push('outcome.cpe.secure', 'outcome.acs.secure');
   s.stream.push(
     {
@@ -659,6 +680,7 @@ function finishSession(s: SessionState, name: string, globalNotices: CaptureNoti
       negotiated,
       applicationData,
       durationMs: Math.round(tEnd * 1000) / 1000,
+      captureVerdict,
     },
     tEnd,
   );

@@ -3,15 +3,16 @@ import { AppLayer, NOT_HTTP, type AppLayerEvent } from './app-layer.ts';
 
 const enc = new TextEncoder();
 
-/** Feeds each direction's chunks (client first), finishes, returns the events. */
-function run(client: string[], server: string[]): AppLayerEvent[] {
-  const out: AppLayerEvent[] = [];
-  const app = new AppLayer(0, { client: 'cpe', server: 'acs' }, (e) => out.push(e));
+/** Feeds each direction's chunks (client first), finishes, returns the events (and the layer). */
+function runApp(client: string[], server: string[]): { events: AppLayerEvent[]; app: AppLayer } {
+  const events: AppLayerEvent[] = [];
+  const app = new AppLayer(0, { client: 'cpe', server: 'acs' }, (e) => events.push(e));
   for (const c of client) app.data('client', enc.encode(c));
   for (const c of server) app.data('server', enc.encode(c));
   app.finish();
-  return out;
+  return { events, app };
 }
+const run = (client: string[], server: string[]) => runApp(client, server).events;
 const errors = (ev: AppLayerEvent[]) => ev.flatMap((e) => (e.kind === 'error' ? [`${e.code}:${e.from}`] : []));
 
 describe('AppLayer: HTTP, broken HTTP, and something else', () => {
@@ -39,5 +40,15 @@ describe('AppLayer: HTTP, broken HTTP, and something else', () => {
     expect(errors(run([], ['HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc']))).toEqual(['ERR_HTTP_TRUNCATED:acs']);
     // a second message that is broken after a good first one is broken HTTP, not "not HTTP"
     expect(errors(run(['GET / HTTP/1.1\r\nHost: a\r\n\r\nping'], []))).toEqual(['ERR_HTTP_TRUNCATED:cpe']);
+  });
+
+  it('notHttp: only when the connection carried no HTTP at all', () => {
+    expect(runApp(['ping'], ['pong']).app.notHttp).toBe(true);
+    expect(runApp(['ping'], []).app.notHttp).toBe(true);
+    // an HTTP request answered by something else is broken HTTP, not another protocol
+    expect(runApp(['POST /acs HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n'], ['pong']).app.notHttp).toBe(false);
+    expect(runApp(['GET / HTTP/1.1\r\nBad header\r\n\r\n'], ['pong']).app.notHttp).toBe(false);
+    expect(runApp(['GET / HTTP/1.1\r\nHost: a\r\n\r\n'], ['HTTP/1.1 204 No Content\r\n\r\n']).app.notHttp).toBe(false);
+    expect(runApp([], []).app.notHttp).toBe(false);
   });
 });

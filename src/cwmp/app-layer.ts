@@ -40,6 +40,15 @@ export class AppLayer {
   private readonly requests = new HttpStreamParser('request');
   private readonly responses = new HttpStreamParser('response');
   private readonly dead = { client: false, server: false };
+  private notHttpDirs = 0;
+  private httpMessages = 0;
+  private httpErrors = 0;
+
+  /** The application data was something else than HTTP: a direction said so, and no HTTP message or HTTP error was seen. */
+  get notHttp(): boolean {
+    return this.notHttpDirs > 0 && this.httpMessages === 0 && this.httpErrors === 0;
+  }
+
   /** Until a direction's first HTTP message: its first bytes (Latin-1), to tell "not HTTP at all" from a broken message. */
   private readonly head: { client: string | null; server: string | null } = { client: '', server: '' };
 
@@ -60,8 +69,9 @@ export class AppLayer {
       msgs = (from === 'client' ? this.requests : this.responses).push(bytes);
     } catch (e) {
       this.dead[from] = true;
-      if (this.notHttp(from)) return;
+      if (this.declareNotHttp(from)) return;
       const err = isHttpParseError(e) ? e : null;
+      this.httpErrors++;
       this.emit({ kind: 'error', from: this.roles[from], code: err?.code ?? 'ERR_HTTP', message: `not HTTP/1.1: ${e instanceof Error ? e.message : String(e)}` });
       return;
     }
@@ -76,7 +86,8 @@ export class AppLayer {
       try {
         for (const m of (from === 'client' ? this.requests : this.responses).finish()) this.message(from, m);
       } catch (e) {
-        if (this.notHttp(from)) continue;
+        if (this.declareNotHttp(from)) continue;
+        this.httpErrors++;
         this.emit({ kind: 'error', from: this.roles[from], code: isHttpParseError(e) ? e.code : 'ERR_HTTP', message: e instanceof Error ? e.message : String(e) });
       }
     }
@@ -86,14 +97,16 @@ export class AppLayer {
    * Before any HTTP message in this direction, bytes that cannot start one: the protocol above TLS
    * is not HTTP (a capture of something else). Said once, as ERR_NOT_HTTP, instead of a parse error.
    */
-  private notHttp(from: 'client' | 'server'): boolean {
+  private declareNotHttp(from: 'client' | 'server'): boolean {
     const head = this.head[from];
     if (head === null || looksLikeHttp(from, head)) return false;
+    this.notHttpDirs++;
     this.emit({ kind: 'error', from: this.roles[from], code: NOT_HTTP, message: `the application data is not HTTP/1.1 (it begins "${printable(head)}"): shown as records only, with no HTTP or CWMP above them` });
     return true;
   }
 
   private message(from: 'client' | 'server', m: HttpMessage): void {
+    this.httpMessages++;
     const sender = this.roles[from];
     const receiver = this.roles[from === 'client' ? 'server' : 'client'];
     if (m.kind === 'request' && m.method) this.responses.expectResponseTo(m.method);

@@ -228,6 +228,15 @@ const SideOutcome = z.object({
   verifyError: VerifyError.nullable(),
 });
 
+/**
+ * What an imported capture shows: plain HTTP only; a bad alert; the handshake and an answered HTTP
+ * exchange; the handshake and application data that is not HTTP; the handshake but no keys for the
+ * data; the handshake but no successful HTTP response; a close before the handshake completed; a
+ * TLS 1.3 handshake whose end cannot be seen without keys; a capture that ends before the handshake did.
+ */
+export const CaptureVerdict = z.enum(['plain-http', 'alert', 'ok-http', 'ok-not-http', 'no-keys', 'no-http-response', 'closed-early', 'tls13-no-keys', 'incomplete']);
+export type CaptureVerdict = z.infer<typeof CaptureVerdict>;
+
 export const OutcomeEvent = z.object({
   ...base,
   kind: z.literal('outcome'),
@@ -269,6 +278,11 @@ export const OutcomeEvent = z.object({
   /** The HTTP exchange over TLS completed. */
   applicationData: z.boolean(),
   durationMs: z.number(),
+  /**
+   * Capture import only: which verdict the wire alone supports (the summary says it in English; the
+   * UI says it in the user's language). Absent for live sessions.
+   */
+  captureVerdict: CaptureVerdict.optional(),
 });
 export type OutcomeEvent = z.infer<typeof OutcomeEvent>;
 

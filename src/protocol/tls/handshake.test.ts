@@ -1,4 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
+import forge from 'node-forge';
 import { Certificate } from '@peculiar/asn1-x509';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -229,6 +231,35 @@ describe('RFC 8448 §3 Simple 1-RTT Handshake', () => {
     expect(names[1]!.start).toBeGreaterThanOrEqual(names[0]!.end);
     const exts = find(leaf.children!, 'x509_extensions')!.children!;
     expect(exts.map((e) => bytes(e))).toEqual(cert.tbsCertificate.extensions!.map(enc));
+  });
+
+  it('a certificate with subjectAltName twice (forbidden, but on the wire all the same): the names point at the extensions, not at one of them', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    cert.serialNumber = '01';
+    cert.validity.notBefore = new Date('2026-01-01T00:00:00Z');
+    cert.validity.notAfter = new Date('2027-01-01T00:00:00Z');
+    cert.setSubject([{ name: 'commonName', value: 'twice' }]);
+    cert.setIssuer([{ name: 'commonName', value: 'twice' }]);
+    cert.setExtensions([
+      { name: 'subjectAltName', altNames: [{ type: 2, value: 'one.test' }] },
+      { name: 'subjectAltName', altNames: [{ type: 2, value: 'two.test' }] },
+    ]);
+    cert.sign(forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()), forge.md.sha256.create());
+    const der = Uint8Array.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), (c) => c.charCodeAt(0));
+    const u24 = (n: number) => [n >> 16, (n >> 8) & 0xff, n & 0xff];
+    const msg = Uint8Array.from([0x0b, ...u24(der.length + 6), ...u24(der.length + 3), ...u24(der.length), ...der]);
+    const d = decodeHandshake(msg, { version: 'tls12', from: 'server' });
+    const leaf = all(d.fields, 'cert_data').find((f) => f.children?.some((c) => c.name === 'subject'))!;
+    const exts = find(leaf.children!, 'x509_extensions')!;
+    const san = find(leaf.children!, 'subjectAltName')!;
+    expect(san.display).toBe('DNS:one.test, DNS:two.test');
+    expect([san.start, san.end]).toEqual([exts.start, exts.end]);
+    for (const g of san.children!) expect([g.start, g.end], g.display).toEqual([exts.start, exts.end]);
+    // each extension node still has its own bytes
+    const [e1, e2] = exts.children!;
+    expect(e2!.start).toBeGreaterThanOrEqual(e1!.end);
   });
 
   it('CertificateVerify, Finished, NewSessionTicket', () => {

@@ -348,13 +348,17 @@ function certNode(name: string, start: number, end: number, item: CertificateIte
     children.push(field('cert_data', der, end, `unparsable certificate: ${item.error ?? 'unknown error'}`, { ref, ...bytesValue(item.der) }));
     return field(name, start, end, `${item.der.length}-byte certificate (unparsable)`, { ref, children });
   }
-  // The extension node of a given OID (its index in the summary is its index in the DER).
+  // The extension node of a given OID (its index in the summary is its index in the DER). A
+  // certificate with the same extension twice (RFC 5280 §4.2 forbids it, a forged one may not care)
+  // gets the whole extensions block: the summary merged what the two say.
   const extSpan = (oid: string): Span | undefined => {
-    const i = s.extensions.findIndex((e) => e.oid === oid);
-    return i >= 0 ? spans?.extension[i] : undefined;
+    const at = s.extensions.flatMap((e, i) => (e.oid === oid ? [i] : []));
+    if (at.length !== 1 || spans?.extension.length !== s.extensions.length) return spans?.extensions;
+    return spans.extension[at[0]!];
   };
   const sanSpan = extSpan(id_ce_subjectAltName);
-  const sanNames = spans && spans.subjectAltNames.length === s.san.length ? spans.subjectAltNames : null;
+  const oneSan = s.extensions.filter((e) => e.oid === id_ce_subjectAltName).length === 1;
+  const sanNames = spans && oneSan && spans.subjectAltNames.length === s.san.length ? spans.subjectAltNames : null;
   const kids: Field[] = [
     at('subject', spans?.subject, s.subject, { value: s.subject }),
     at('issuer', spans?.issuer, s.issuer, { value: s.issuer }),

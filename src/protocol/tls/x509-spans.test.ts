@@ -117,7 +117,26 @@ describe('certificateSpans', () => {
 
   it('never throws: random bytes, truncations and single-byte mutations give null or spans inside the input', () => {
     const real = certs[0]!.der;
-    const within = (s: CertSpans | null, n: number) => s === null || (s.tbsCertificate.start >= 0 && s.signatureValue.end <= n);
+    // Null, or every span well formed: inside the input, the signed part's fields in order and inside it.
+    const within = (s: CertSpans | null, n: number) => {
+      if (s === null) return true;
+      const ok = (x: Span) => x.start >= 0 && x.start <= x.end && x.end <= n;
+      const inTbs = (x: Span) => ok(x) && x.start >= s.tbsCertificate.start && x.end <= s.tbsCertificate.end;
+      const fields = [s.version, s.serialNumber, s.signature, s.issuer, s.validity, s.subject, s.subjectPublicKeyInfo, s.extensions].filter((x): x is Span => x !== undefined);
+      return (
+        ok(s.tbsCertificate) &&
+        ok(s.signatureAlgorithm) &&
+        ok(s.signatureValue) &&
+        s.tbsCertificate.end <= s.signatureAlgorithm.start &&
+        s.signatureAlgorithm.end <= s.signatureValue.start &&
+        fields.every(inTbs) &&
+        fields.every((x, i) => i === 0 || x.start >= fields[i - 1]!.end) &&
+        [s.notBefore, s.notAfter].every((x) => x.start >= s.validity.start && x.end <= s.validity.end) &&
+        s.extension.every((x) => s.extensions !== undefined && x.start >= s.extensions.start && x.end <= s.extensions.end) &&
+        s.subjectAltNames.every(ok)
+      );
+    };
+    for (const { der } of certs) expect(within(certificateSpans(der), der.length)).toBe(true);
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), (b) => within(certificateSpans(b), b.length)),
       { numRuns: 500 },

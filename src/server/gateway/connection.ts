@@ -38,6 +38,9 @@ export interface GatewayShared {
 
 type EndReason = Extract<ServerMessage, { type: 'ended' }>['reason'];
 
+/** A send buffer at most this full counts as keeping up (one big message, e.g. an export, is not a stall). */
+const KEEPING_UP_BYTES = 64 * 1024;
+
 interface LiveSession {
   id: string;
   mode: 'run' | 'step';
@@ -168,12 +171,20 @@ export class ClientConnection {
   /** What waits in this client's send buffer now; keeps the process-wide sum up to date. */
   bufferedNow(): number {
     const now = this.closed || this.terminated ? 0 : this.ws.bufferedAmount;
+    // Keeping up: its backlog was small before this send, or it shrank since the last look.
+    if (this.lastBuffered <= KEEPING_UP_BYTES || now < this.lastBuffered) this.progressAt = performance.now();
     this.shared.buffered += now - this.lastBuffered;
     this.lastBuffered = now;
     return now;
   }
 
+  /** Milliseconds since this client last kept up with what it was sent (see bufferedNow). */
+  stalledMs(): number {
+    return performance.now() - this.progressAt;
+  }
+
   private lastBuffered = 0;
+  private progressAt = performance.now();
 
   private error(code: WsErrorCode, message: string, extra: { field?: string | undefined; session?: string | undefined; ref?: string | undefined } = {}): void {
     const msg: ServerMessage = { type: 'error', code, message };

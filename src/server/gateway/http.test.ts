@@ -215,6 +215,7 @@ describe('WebSocket upgrade: Origin, path and join code', () => {
     expect(big.status).toBe(431);
     expect(big.body).toContain('headers are too large');
     expectSecurityHeaders(big.headers);
+
     expect((await health(gw)).ok).toBe(true);
   });
 

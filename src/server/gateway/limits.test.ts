@@ -144,10 +144,10 @@ describe('session limits', () => {
     const stalled = await Promise.all([0, 1, 2].map(() => LabClient.connect(gw.wsUrl)));
     for (const c of stalled) (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const closed = stalled.map((c) => new Promise<boolean>((r) => c.ws.once('close', () => r(true))));
-    // A catalog answer is ~40 KiB: 150 of them are ~6 MiB for each stalled client, well under its own
-    // limit but, once the kernel's socket buffers are full, over the total.
+    // A catalog answer is ~40 KiB: 400 of them are ~16 MiB for each stalled client, well under its own
+    // limit but, once the kernel's socket buffers are full (a few MiB on loopback), over the total.
     expect(JSON.stringify(await reader.catalog()).length).toBeGreaterThan(30_000);
-    for (const c of stalled) for (let i = 0; i < 150; i++) c.send({ type: 'catalog' });
+    for (const c of stalled) for (let i = 0; i < 400; i++) c.send({ type: 'catalog' });
     // At least one stalled client is cut off; not all three may stay.
     expect(await until(async () => (await health(gw)).connections < 4, 10_000)).toBe(true);
     // Reading again, a cut-off client finds its connection closed.
@@ -160,6 +160,30 @@ describe('session limits', () => {
     await reader.close();
     for (const c of stalled) c.ws.terminate();
   });
+
+  it('past the process-wide limit, a client that stopped reading goes before one that just got a big burst', async () => {
+    const gw = await gateway({ limits: { maxBufferedBytes: 64 * 1024 * 1024, maxBufferedTotalBytes: 42 * 1024 * 1024, startsPerMinute: 100 } });
+    const pause = (c: LabClient) => (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const closedOnServer = async () => (await health(gw)).connections;
+    // A stops reading with ~16 MiB sent to it (10–14 MiB left in the server once the kernel's buffers are full) …
+    const a = await LabClient.connect(gw.wsUrl);
+    pause(a);
+    for (let i = 0; i < 400; i++) a.send({ type: 'catalog' });
+    // … and has made no progress for over a second when B, until now keeping up, is sent ~40 MiB at once.
+    await new Promise((r) => setTimeout(r, 1500));
+    const b = await LabClient.connect(gw.wsUrl);
+    expect(await closedOnServer()).toBe(2);
+    pause(b);
+    for (let i = 0; i < 1000; i++) b.send({ type: 'catalog' });
+    // The total passes 42 MiB while B's burst piles up: A goes, B (under the limit on its own) stays.
+    expect(await until(async () => (await closedOnServer()) === 1, 10_000)).toBe(true);
+    const aClosed = new Promise<boolean>((r) => a.ws.once('close', () => r(true)));
+    (a.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(await Promise.race([aClosed, new Promise<boolean>((r) => setTimeout(() => r(false), 3000))])).toBe(true);
+    (b.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(b.ws.readyState).toBe(b.ws.OPEN);
+    await b.close();
+  }, 30_000);
 
   it('heartbeat: a client that stops answering pings is disconnected and its sessions end; a live one stays', async () => {
     const gw = await gateway({ limits: { heartbeatMs: 150 } });

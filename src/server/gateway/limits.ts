@@ -19,9 +19,10 @@ export interface GatewayLimits {
   /** A client that does not read: once this many bytes wait in its send buffer, the connection is closed (1008) and its sessions aborted. */
   maxBufferedBytes: number;
   /**
-   * All clients' send buffers together: past this, the connection with the largest backlog is closed
-   * (1008) and its sessions aborted, until the total is below it again. Bounds memory when many
-   * clients read slowly at once, each under maxBufferedBytes.
+   * All clients' send buffers together: past this, connections are closed and their sessions aborted,
+   * largest backlog first (those that stopped reading for a second or more before those still
+   * reading), until the total is below it again. Bounds memory when many clients read slowly at
+   * once, each under maxBufferedBytes.
    */
   maxBufferedTotalBytes: number;
   /** Step mode: a session nobody stepped (or played) for this long ends with an `idle` outcome. */

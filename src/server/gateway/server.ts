@@ -97,11 +97,18 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     kept: new Map(),
     buffered: 0,
     overBuffered: () => {
-      // The running total only grows between sends: recount, then close the largest backlogs first.
-      const byBacklog = [...clients].map((c) => ({ c, n: c.bufferedNow() })).sort((a, b) => b.n - a.n);
-      for (const { c, n } of byBacklog) {
-        if (shared.buffered <= limits.maxBufferedTotalBytes || n === 0) break;
-        log(`gateway: ${Math.round(shared.buffered / 1048576)} MiB wait in all clients' send buffers (limit ${Math.round(limits.maxBufferedTotalBytes / 1048576)} MiB); disconnecting the client with the largest backlog (${n} bytes)`);
+      // The running total only grows between sends: recount, then close the largest backlogs first —
+      // of the clients that stopped keeping up (for a second or more) before those that are reading.
+      const byBacklog = [...clients]
+        .map((c) => {
+          const n = c.bufferedNow();
+          return { c, n, stalled: n > 0 && c.stalledMs() >= 1000 };
+        })
+        .sort((a, b) => Number(b.stalled) - Number(a.stalled) || b.n - a.n);
+      for (const { c, n, stalled } of byBacklog) {
+        if (shared.buffered <= limits.maxBufferedTotalBytes) break;
+        if (n === 0) continue;
+        log(`gateway: ${Math.round(shared.buffered / 1048576)} MiB wait in all clients' send buffers (limit ${Math.round(limits.maxBufferedTotalBytes / 1048576)} MiB); disconnecting ${stalled ? 'a client that stopped reading' : 'the client with the largest backlog'} (${n} bytes waiting)`);
         c.terminate(); // takes its share out of the total at once
       }
     },
@@ -141,8 +148,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   // A request Node's parser rejects (malformed, oversized headers): 400 in words, with the same headers as every other answer.
   server.on('clientError', (e: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable) return void socket.destroy();
-    const why = e.code === 'HPE_HEADER_OVERFLOW' ? 'the request headers are too large' : 'the request is not valid HTTP/1.1';
-    socket.end(rawResponse(e.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400, why, undefined));
+    const [status, why] = CLIENT_ERRORS[e.code ?? ''] ?? [400, 'the request is not valid HTTP/1.1'];
+    socket.end(rawResponse(status, why, undefined));
   });
 
   const wss = new WebSocketServer({
@@ -235,3 +242,10 @@ function rawResponse(status: number, reason: string, host: string | undefined): 
   const body = reason + '\n';
   return `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\n${headers}\r\n${body}`;
 }
+
+/** The statuses Node itself would answer these parser errors with, and why in words. */
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'the request headers are too large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'the chunk extensions are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'the request took too long to arrive'],
+};

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { LabEvent, MessageEvent } from '../../protocol/events.ts';
+import { NOT_HTTP } from '../../protocol/http.ts';
 import { fromHex } from '../../protocol/tls/fields.ts';
 import { CONTENT_TYPE, versionName } from '../../protocol/tls/registry.ts';
 import { HexView, ROW_CHARS } from '../controllers/hex.ts';
@@ -8,6 +9,7 @@ import { copyText } from '../lib/clipboard.ts';
 import { fieldDoc, messageDoc } from '../lib/field-docs.ts';
 import { ancestorPaths, buildTree, deepestAt, expandablePaths, nodeForRange, visibleRows, type TreeNode } from '../lib/field-tree.ts';
 import { messageKind } from '../lib/frames.ts';
+import { outcomeSentence } from '../lib/outcome.ts';
 import { prettyXmlLines, XmlPrettyError, type XmlLine } from '../lib/xml-pretty.ts';
 import { selectSelectedEvent, useLab } from '../store.ts';
 import '../inspector.css';
@@ -692,7 +694,7 @@ function FactsView({ ev }: { ev: Exclude<LabEvent, { kind: 'message' | 'http' | 
     case 'error':
       lead = (
         <p className="insp-error">
-          <span className="mono">{ev.code}</span>: {ev.message}
+          <span className="mono">{ev.code}</span>: {ev.code === NOT_HTTP && ev.from ? t('terminal.notHttp', { party: t(`terminal.party.${ev.from}`) }) : ev.message}
         </p>
       );
       rows = [[t('inspector.fact.from'), party(ev.from)]];
@@ -714,7 +716,7 @@ function FactsView({ ev }: { ev: Exclude<LabEvent, { kind: 'message' | 'http' | 
       ];
       break;
     case 'outcome':
-      lead = <p className={ev.ok ? 'ok-text' : 'bad-text'}>{ev.summary}</p>;
+      lead = <p className={ev.ok ? 'ok-text' : 'bad-text'}>{outcomeSentence(ev, t)}</p>;
       rows = [
         [t('inspector.fact.ok'), yesNo(t, ev.ok)],
         [t('inspector.fact.abortedBy'), party(ev.abortedBy)],

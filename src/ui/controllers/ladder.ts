@@ -617,7 +617,7 @@ export class LadderController {
     if (r.aborted) {
       const start = fx + dir * (24 + displayWidth(d.t('ladder.mark.abortedShort')) * CHAR.detail * L.font);
       detailMid = (start + x2) / 2;
-      detailRoom = Math.abs(x2 - start) - 8;
+      detailRoom = Math.max(0, dir * (x2 - start) - 8);
     }
     const detail = P.detail!;
     detail.textContent = nested || compact ? '' : truncate(w.detail, detailRoom, CHAR.detail * L.font);
@@ -841,7 +841,9 @@ export class LadderController {
   }
 
   private rowNode(key: string): SVGGElement | null {
-    return this.rowsHost.querySelector<SVGGElement>(`g.arrow[data-seq="${key}"]`);
+    // Direct children of each chunk's rows group (a descendant query would walk every row's parts).
+    for (const chunk of this.chunks) for (const c of chunk.g.children) if (c.getAttribute('data-seq') === key && c.classList.contains('arrow')) return c as SVGGElement;
+    return null;
   }
 
   // ---- scrolling and zoom ---------------------------------------------------------------------

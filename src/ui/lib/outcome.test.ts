@@ -3,7 +3,7 @@ import type { OutcomeEvent } from '../../protocol/events.ts';
 import { messagesOf, outcomeOf } from '../store.ts';
 import { translate } from '../i18n/index.ts';
 import { narrate } from './narration.ts';
-import { abortFacts, actualAlert, firstDivergence, verdict } from './outcome.ts';
+import { abortFacts, actualAlert, firstDivergence, outcomeSentence, verdict } from './outcome.ts';
 import { loadFixture } from './testdata/load.ts';
 
 /** Real outcomes: OpenSSL's CPE rejects an expired ACS certificate with an alert; Node's closes without one. */
@@ -88,5 +88,35 @@ describe('narration', () => {
   });
   it('secrets and endpoint reports are left to the views', () => {
     for (const e of expired) if (e.kind === 'secret' || e.kind === 'endpoint') expect(narrate(e, en)).toBeNull();
+  });
+});
+
+describe('the outcome in one sentence', () => {
+  const en = (k: string, p?: Record<string, string | number>) => translate('en', k, p);
+  const zh = (k: string, p?: Record<string, string | number>) => translate('zh', k, p);
+
+  it('live sessions: who aborted and how, or that both sides verified each other', () => {
+    expect(outcomeSentence(oExpired, en)).toBe('The CPE aborted with a fatal alert: certificate_expired (45).');
+    expect(outcomeSentence(oMismatch, en)).toBe('The CPE closed the connection without an alert.');
+    expect(outcomeSentence(oPaper, en)).toMatch(/^Both sides verified each other/);
+    expect(outcomeSentence(oExpired, zh)).toContain('告警并中止');
+  });
+
+  it('captures: never claims what is not on the wire, and says why a capture did not succeed', () => {
+    const capture = (over: Partial<OutcomeEvent>): OutcomeEvent => ({ ...oPaper, ok: false, abort: null, abortedBy: null, applicationData: false, ...over });
+    // succeeded: no claim about verification
+    expect(outcomeSentence(capture({ ok: true, applicationData: true, captureVerdict: 'ok-http' }), en)).toMatch(/^The handshake completed and the HTTP exchange was answered\. Whether each side verified/);
+    expect(outcomeSentence(capture({ ok: true, captureVerdict: 'ok-not-http' }), en)).toMatch(/it is not HTTP/);
+    // an old capture transcript without the verdict, known as a capture by its caller
+    expect(outcomeSentence(capture({ ok: true, applicationData: true }), en, true)).toMatch(/^The handshake completed/);
+    // did not succeed, no abort: the reason, in both languages
+    expect(outcomeSentence(capture({ captureVerdict: 'no-keys' }), en)).toBe('The TLS 1.2 handshake completed; the application data cannot be read without its keys (add the key log).');
+    expect(outcomeSentence(capture({ captureVerdict: 'no-keys' }), zh)).toBe('TLS 1.2 握手已完成；没有密钥无法读取应用数据（请加入密钥日志）。');
+    for (const v of ['plain-http', 'no-http-response', 'tls13-no-keys', 'incomplete'] as const) {
+      const sentence = outcomeSentence(capture({ captureVerdict: v }), en);
+      expect(sentence, v).not.toBe('The session did not complete.');
+      expect(sentence, v).not.toMatch(/verified each other/);
+      expect(outcomeSentence(capture({ captureVerdict: v }), zh), v).not.toMatch(/[a-z]{4,} [a-z]{4,}/); // Chinese, not English words
+    }
   });
 });

@@ -45,14 +45,19 @@ export function abortFacts(o: OutcomeEvent): AbortFacts {
  * `fromCapture`: the session was read from a capture, where who verified whom is not on the wire.
  */
 export function outcomeSentence(o: OutcomeEvent, t: Translate, fromCapture = false): string {
+  // Capture outcomes carry their verdict; older capture transcripts are known by the caller.
+  const capture = fromCapture || o.captureVerdict !== undefined;
   const party = (p: string) => t(`app.party.${p}`);
   const f = abortFacts(o);
   if (f.how?.kind === 'alert') return t('outcome.howAlert', { who: party(f.how.from), name: f.how.alert.description, code: f.how.alert.code, level: f.how.alert.levelName });
   if (f.how?.kind === 'close') return t('outcome.howClose', { who: party(f.how.from) });
   if (f.how?.kind === 'timeout') return t('outcome.howTimeout', { ms: Math.round(f.how.afterMs) });
   if (f.how?.kind === 'stopped') return t(`outcome.howStopped.${f.how.reason}`);
-  if (o.ok && fromCapture) return o.applicationData ? t('outcome.howCaptureOkData') : t('outcome.howCaptureOk');
+  if (o.ok && capture) return o.applicationData ? t('outcome.howCaptureOkData') : t('outcome.howCaptureOk');
   if (o.ok) return o.applicationData ? t('outcome.howOkData') : t('outcome.howOk');
+  // A capture that did not succeed and shows no abort: what the wire alone allows to say.
+  const v = o.captureVerdict;
+  if (v === 'plain-http' || v === 'no-keys' || v === 'no-http-response' || v === 'tls13-no-keys' || v === 'incomplete') return t(`outcome.capture.${v}`, { version: o.negotiated.version ?? 'TLS' });
   return f.who === 'none' ? t('outcome.howUnknown') : t('outcome.howBy', { who: party(f.who) });
 }
 

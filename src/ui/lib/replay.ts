@@ -13,8 +13,8 @@ import type { LabStoreApi, SessionView } from '../store.ts';
 /** Longest pause between two revealed events in a timed replay (a live run over loopback is faster). */
 export const MAX_GAP_MS = 400;
 
-/** One frame at 60 Hz: a timed replay reveals at most one batch of events per frame. */
-export const FRAME_MS = 16;
+/** A frame at 60 Hz, rounded up (16.7 ms): a timed replay reveals at most one batch of events per frame. */
+export const FRAME_MS = 17;
 
 export interface ReplayTimers {
   set(cb: () => void, ms: number): unknown;
