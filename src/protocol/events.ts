@@ -76,7 +76,8 @@ export const SessionEvent = z.object({
   startedAt: z.string(), // ISO wall clock of t = 0
   config: SessionConfigSchema,
   endpoints: z.object({ cpe: Endpoint, relay: Endpoint, acs: Endpoint }),
-  certificates: z.object({ cpe: CertificateSet, acs: CertificateSet }),
+  /** `attacker`: what an on-path attacker shows the CPE instead of the ACS's chain (faults of the attacker group). */
+  certificates: z.object({ cpe: CertificateSet, acs: CertificateSet, attacker: CertificateSet.optional() }),
 });
 
 export const TcpEvent = z.object({

@@ -167,6 +167,7 @@ export async function runSession(
         certificates: {
           cpe: { chain: scenario.cpe.chain, trust: scenario.cpe.trust, expectsPeerName: scenario.acsHostname },
           acs: { chain: scenario.acs.chain, trust: scenario.acs.trust, expectsPeerName: null },
+          ...(scenario.attacker ? { attacker: { chain: scenario.attacker.chain, trust: [], expectsPeerName: null } } : {}),
         },
       },
       0,

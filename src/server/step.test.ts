@@ -303,6 +303,12 @@ describe('step mode: plain connections and failing handshakes', () => {
     const config = resolveConfig({ faults: [fault] });
     const scenario = wireScenario(await scenarioFor(config));
     const run = await runSession(config, scenario);
+    // The session event names what the attacker showed the CPE: its own chain, not the ACS's.
+    const certs = run.events[0]!.kind === 'session' ? run.events[0]!.certificates : null;
+    if (fault === 'mitm') {
+      expect(certs?.attacker?.chain).toEqual(scenario.attacker!.chain);
+      expect(certs?.attacker?.chain[0]).not.toBe(certs?.acs.chain[0]);
+    } else expect(certs?.attacker).toBeUndefined();
     const s = startStepped({ faults: [fault] }, {}, scenario);
     const r = await s.drive('record');
     for (const k of ['ok', 'abort', 'abortedBy', 'compromised', 'summary'] as const) expect(r.outcome[k]).toEqual(run.outcome[k]);

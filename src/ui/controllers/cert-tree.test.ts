@@ -45,6 +45,29 @@ const byId = (id: string) => host.querySelector<SVGGElement>(`[data-id="${id}"]`
 const y = (g: SVGGElement) => Number(/translate\([^,]+,([^)]+)\)/.exec(g.getAttribute('transform')!)![1]);
 
 describe('CertTreeView', () => {
+  it('three chains (an attacker in the middle): columns never overlap, titles are cut to their column', () => {
+    const { view } = mount();
+    const three: CertTreeData = {
+      ...data(),
+      sides: [
+        data().sides[0]!,
+        { id: 'attacker', title: 'Attacker’s chain — shown to the CPE as the ACS, a title far longer than its column', empty: 'none', root: node('attacker:1', 'missing', {}, [node('attacker:0', 'leaf')]) },
+        data().sides[1]!,
+      ],
+    };
+    view.update(three);
+    const x = (g: SVGGElement) => Number(/translate\(([^,]+),/.exec(g.getAttribute('transform')!)![1]);
+    const leaves = ['cpe:0', 'attacker:0', 'acs:0'].map((id) => x(byId(id)));
+    // node boxes are 236 px wide: each column's leaf starts after the previous one ends
+    for (let i = 1; i < leaves.length; i++) expect(leaves[i]! - leaves[i - 1]!).toBeGreaterThanOrEqual(236);
+    const width = Number(host.querySelector('svg')!.getAttribute('width'));
+    expect(width).toBeGreaterThanOrEqual(3 * (236 + 32));
+    const titles = [...host.querySelectorAll('text.ct-title')].map((t) => t.textContent!);
+    expect(titles[0]).toBe('CPE chain');
+    expect(titles[1]).toMatch(/^Attacker’s chain — .*…$/);
+    expect(titles[1]!.length * 7.4).toBeLessThanOrEqual(width / 3);
+  });
+
   it('draws both chains, root at the top and leaf at the bottom, with anchors, status and the real verdict mark', () => {
     const { view } = mount();
     view.update(data('acs:0'));

@@ -1,4 +1,5 @@
 import { hierarchy, linkVertical, select, tree, type HierarchyPointLink, type HierarchyPointNode, type Selection } from 'd3';
+import { displayWidth } from '../lib/frames.ts';
 
 /**
  * Both sides' certificate chains as d3 trees (SVG): the CPE's chain on the left, the ACS's on the
@@ -28,7 +29,7 @@ export interface CertTreeNode {
 }
 
 export interface CertTreeSide {
-  id: 'cpe' | 'acs';
+  id: 'cpe' | 'acs' | 'attacker';
   title: string;
   /** The top of the path (root or the highest certificate found); null without certificates. */
   root: CertTreeNode | null;
@@ -47,6 +48,22 @@ export interface CertTreeOptions {
 }
 
 const NODE_W = 236;
+/** Average glyph width of a column title (13 px bold), for cutting a title to its column. */
+const TITLE_CHAR_PX = 7.4;
+
+/** A column title cut to `px` (CJK characters count double), with an ellipsis; the side summary below shows it whole. */
+function fitTitle(title: string, px: number): string {
+  const max = Math.floor(px / TITLE_CHAR_PX);
+  if (displayWidth(title) <= max) return title;
+  let out = '';
+  let w = 0;
+  for (const ch of title) {
+    if (w + displayWidth(ch) > max - 1) break;
+    out += ch;
+    w += displayWidth(ch);
+  }
+  return `${out.trimEnd()}…`;
+}
 const NODE_H = 56;
 const GAP_Y = 34;
 const TOP = 44;
@@ -116,7 +133,8 @@ export class CertTreeView {
   private render(): void {
     const data = this.data;
     if (!data || this.destroyed) return;
-    const width = Math.max(2 * (NODE_W + 2 * SIDE_PAD), this.container.clientWidth || 760);
+    // Every column fits its nodes (three with an attacker): a narrow pane scrolls sideways instead of overlapping them.
+    const width = Math.max(Math.max(2, data.sides.length) * (NODE_W + 2 * SIDE_PAD), this.container.clientWidth || 760);
     this.width = width;
     const colW = width / data.sides.length;
     const layouts = data.sides.map((side, i) => {
@@ -152,7 +170,7 @@ export class CertTreeView {
       .attr('x', (l) => l.x0 + colW / 2)
       .attr('y', 20)
       .attr('text-anchor', 'middle')
-      .text((l) => l.side.title);
+      .text((l) => fitTitle(l.side.title, colW - 16));
 
     cols
       .selectAll<SVGLineElement, (typeof layouts)[number]>('line.ct-divider')

@@ -8,6 +8,7 @@ export const certs: Strings = {
   'certs.treeLabel': { en: 'Certificate chains of both sides; Tab moves between certificates, Enter opens one', zh: '双方的证书链；Tab 在证书间移动，Enter 打开证书' },
   'certs.side.acs': { en: 'ACS chain — verified by the CPE', zh: 'ACS 证书链——由 CPE 校验' },
   'certs.side.cpe': { en: 'CPE chain — verified by the ACS', zh: 'CPE 证书链——由 ACS 校验' },
+  'certs.side.attacker': { en: 'Attacker’s chain — shown to the CPE as the ACS', zh: '攻击者证书链——冒充 ACS 出示给 CPE' },
   'certs.side.short.acs': { en: 'ACS', zh: 'ACS' },
   'certs.side.short.cpe': { en: 'CPE', zh: 'CPE' },
   'certs.role.leaf': { en: 'leaf', zh: '叶证书' },

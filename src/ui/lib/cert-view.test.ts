@@ -20,6 +20,7 @@ async function session(fixture: Fixture, faults: string[]): Promise<{ s: Session
     certificates: {
       cpe: { chain: [...sc.cpe.chain], trust: [...sc.cpe.trust], expectsPeerName: sc.acsHostname },
       acs: { chain: [...sc.acs.chain], trust: [...sc.acs.trust], expectsPeerName: null },
+      ...(sc.attacker ? { attacker: { chain: [...sc.attacker.chain], trust: [], expectsPeerName: null } } : {}),
     },
   };
   const all = [s, ...events.slice(1)];
@@ -67,6 +68,28 @@ describe('certificate view model', () => {
     expect(acs.aboutAttacker).toBe(true);
     expect(acs.real.state).toBe('ignored');
     expect(acs.realDepth).toBeNull();
+  });
+
+  it('a man in the middle with its own CA: the attacker’s chain sits between CPE and ACS, with the CPE’s real verdict on it', async () => {
+    const { s, events, outcome } = await session('mitm-openssl', ['mitm']);
+    const models = sideModels(s, events, outcome, false);
+    expect(models.map((m) => `${m.owner}<${m.verifier}`)).toEqual(['cpe<acs', 'attacker<cpe', 'acs<cpe']);
+    const attacker = models.find((m) => m.owner === 'attacker')!;
+    // What OpenSSL's CPE said (unable to get the local issuer, depth 0) is about this chain, and the browser agrees.
+    expect(attacker.real).toMatchObject({ state: 'fail', error: { name: 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY', depth: 0 } });
+    expect(attacker.realDepth).toBe(0);
+    expect(attacker.aboutAttacker).toBe(false);
+    expect(attacker.report.ok).toBe(false);
+    // The real ACS chain is fine; the CPE never saw it.
+    const acs = models.find((m) => m.owner === 'acs')!;
+    expect(acs.aboutAttacker).toBe(true);
+    expect(acs.realDepth).toBeNull();
+    expect(acs.report.ok).toBe(true);
+    expect(defaultSelection(models)).toBe('attacker:0');
+    const data = treeData(models, t, 'attacker:0', 'OpenSSL');
+    expect(data.sides.map((x) => x.id)).toEqual(['cpe', 'attacker', 'acs']);
+    expect(data.sides[1]!.title).toBe('Attacker’s chain — shown to the CPE as the ACS');
+    expect(findNode(models, 'attacker:0')?.model.owner).toBe('attacker');
   });
 
   it('while running: the endpoint’s verify event is the verdict; before it, pending', async () => {

@@ -7,7 +7,10 @@ import type { LabEvent, OutcomeEvent, SessionEventT, VerifyError } from '../../p
 import type { CertTreeData, CertTreeNode, CertNodeStatus } from '../controllers/cert-tree.ts';
 import { verifyChain, type ChainNode, type ChainReport } from './cert-parse.ts';
 
-export type Owner = 'cpe' | 'acs';
+/** Whose chain: the CPE's, the ACS's, or what an on-path attacker showed the CPE. */
+export type Owner = 'cpe' | 'acs' | 'attacker';
+/** Who verifies a chain: always one of the two real endpoints. */
+export type Verifier = 'cpe' | 'acs';
 
 export type RealVerdict =
   | { state: 'pending' | 'ok' | 'notReached' | 'none' }
@@ -16,8 +19,8 @@ export type RealVerdict =
 export interface SideModel {
   /** Whose chain. */
   owner: Owner;
-  /** Who verifies it (the other side). */
-  verifier: Owner;
+  /** Who verifies it (the other side; the CPE for the attacker's chain). */
+  verifier: Verifier;
   report: ChainReport;
   real: RealVerdict;
   /** Depth in the path where the real verifier reported its error, when known. */
@@ -37,7 +40,7 @@ const LEAF_ERRORS = new Set([
 ]);
 
 /** What `side`'s verifier said about its peer's certificate. */
-export function realVerdict(side: Owner, events: readonly LabEvent[], outcome: OutcomeEvent | null, running: boolean): RealVerdict {
+export function realVerdict(side: Verifier, events: readonly LabEvent[], outcome: OutcomeEvent | null, running: boolean): RealVerdict {
   if (outcome) {
     const s = outcome[side];
     if (s.verifyError || s.verifiedPeer === false) {
@@ -70,21 +73,22 @@ export function sideModels(session: SessionEventT, events: readonly LabEvent[], 
   const attacker = (outcome?.attacker ?? null) !== null || events.some((e) => e.kind === 'message' && (e.from === 'attacker' || e.to === 'attacker'));
   const certs = session.certificates;
   const build = (owner: Owner): SideModel => {
-    const verifier: Owner = owner === 'acs' ? 'cpe' : 'acs';
+    const verifier: Verifier = owner === 'cpe' ? 'acs' : 'cpe';
     const report = verifyChain({
-      chain: certs[owner].chain,
+      chain: certs[owner]?.chain ?? [],
       trust: certs[verifier].trust,
       expectedName: certs[verifier].expectsPeerName,
-      purpose: owner === 'acs' ? 'serverAuth' : 'clientAuth',
+      purpose: owner === 'cpe' ? 'clientAuth' : 'serverAuth',
       securityLevel: level,
       at,
     });
     const real = realVerdict(verifier, events, outcome, running);
-    const aboutAttacker = attacker && verifier === 'cpe';
+    // With an attacker on the wire the CPE's verdict is about the attacker's chain, not the ACS's.
+    const aboutAttacker = attacker && owner === 'acs';
     return { owner, verifier, report, real, realDepth: aboutAttacker ? null : errorDepth(real), aboutAttacker };
   };
-  // The CPE on the left, the ACS on the right, as on the ladder.
-  return [build('cpe'), build('acs')];
+  // As on the ladder: the CPE on the left, the attacker (when its chain is known) in the middle, the ACS on the right.
+  return certs.attacker ? [build('cpe'), build('attacker'), build('acs')] : [build('cpe'), build('acs')];
 }
 
 export const nodeId = (owner: Owner, depth: number): string => `${owner}:${depth}`;

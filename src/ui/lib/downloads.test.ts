@@ -30,6 +30,11 @@ describe('downloads from a real session', () => {
     expect(expected).toBeGreaterThanOrEqual(4);
     expect(pem).toContain('# ACS chain [0] (leaf)');
     expect(pem).toContain('# CPE trust anchor [0]');
+    expect(pem).not.toContain('ATTACKER');
+    // With a man in the middle, the bundle also holds what the attacker showed the CPE.
+    const withAttacker = { ...ev, certificates: { ...ev.certificates, attacker: { chain: [ev.certificates.acs.chain[0]!], trust: [], expectsPeerName: null } } };
+    expect(certificatesPem(withAttacker)).toContain('# ATTACKER chain [0] (leaf)');
+    expect((certificatesPem(withAttacker).match(/-----BEGIN CERTIFICATE-----/g) ?? []).length).toBe(expected + 1);
   }, 60_000);
 
   it('export messages become files: base64 pcapng decoded, key log and transcript as text', () => {

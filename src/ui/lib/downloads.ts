@@ -29,9 +29,10 @@ export function exportFile(m: ExportMessage): DownloadFile {
 /** Both sides' certificate chains (leaf first) and trust anchors as one PEM bundle with comment lines. */
 export function certificatesPem(session: SessionEventT): string {
   const out: string[] = [`# Handshake Lab session ${session.id} (${session.startedAt})`];
-  for (const side of ['acs', 'cpe'] as const) {
+  for (const side of ['acs', 'cpe', 'attacker'] as const) {
     const c = session.certificates[side];
-    const who = side.toUpperCase();
+    if (!c) continue; // no attacker in this session
+    const who = side === 'attacker' ? 'ATTACKER' : side.toUpperCase();
     c.chain.forEach((pem, i) => {
       out.push(`# ${who} chain [${i}]${i === 0 ? ' (leaf)' : ''}`, pem.trim());
     });
