@@ -2,27 +2,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LabEvent } from '../protocol/events.ts';
 import { haveXmllint, validateEnvelopes } from '../../test/cwmp-xsd.ts';
 import { requireTool } from '../../test/tools.ts';
 import { scenarioFor, wireScenario } from './faults.ts';
-import { closeLabKeyPool, labMaterial } from './material.ts';
 import { ConfigError, resolveConfig } from './modes.ts';
-import { runSession, sessionPcapng, type SessionMaterial } from './session.ts';
-import { closeSharedWireHost } from './wire/host.ts';
+import { labForTests } from './test-lab.ts';
+import { runSession, sessionPcapng } from './session.ts';
 
 const hasXmllint = haveXmllint('CWMP envelope schema validation of live sessions');
 const hasTshark = requireTool('tshark', 'tshark', 'tshark reading the Connection Request from the pcapng', ['-v']);
 
-let material: SessionMaterial;
-beforeAll(async () => {
-  material = await labMaterial();
-});
-afterAll(async () => {
-  await closeLabKeyPool();
-  await closeSharedWireHost();
-});
+const lab = labForTests();
 
 const SCRIPT = [
   'getrpcmethods',
@@ -39,7 +31,7 @@ const SCRIPT = [
 describe.each(['1.2', '1.3'] as const)('CWMP over the verified channel, TLS %s', (tls) => {
   let events: LabEvent[];
   beforeAll(async () => {
-    const r = await runSession(resolveConfig({ tls, rpcs: SCRIPT }), material);
+    const r = await runSession(resolveConfig({ tls, rpcs: SCRIPT }), lab.material);
     events = r.events;
     expect(r.outcome.ok).toBe(true);
     expect(r.outcome.summary).toMatch(/CWMP session ran to its end/);
@@ -105,7 +97,7 @@ describe('CWMP application-layer checks', () => {
 
 describe('Connection Request (TR-069 §3.2.2): plain HTTP with Digest, then the CPE calls back', () => {
   it('the ACS asks, the CPE challenges (401), accepts the Digest answer (200), and opens a new TLS session with 6 CONNECTION REQUEST', async () => {
-    const r = await runSession(resolveConfig({ connectionRequest: 'on', rpcs: ['gpv:Device.DeviceInfo.SoftwareVersion'] }), material);
+    const r = await runSession(resolveConfig({ connectionRequest: 'on', rpcs: ['gpv:Device.DeviceInfo.SoftwareVersion'] }), lab.material);
     expect(r.outcome.ok).toBe(true);
     const plain = r.events.flatMap((e) => (e.kind === 'http' && e.plain ? [`${e.from}:${e.request ? e.request.method : e.response?.status}`] : []));
     expect(plain).toEqual(['acs:GET', 'cpe:401', 'acs:GET', 'cpe:200']);
@@ -133,7 +125,7 @@ describe('Connection Request (TR-069 §3.2.2): plain HTTP with Digest, then the 
   });
 
   it('wrong Digest credentials: the CPE answers 401 twice, no callback, and the outcome says why', async () => {
-    const r = await runSession(resolveConfig({ connectionRequest: 'bad-credentials' }), material);
+    const r = await runSession(resolveConfig({ connectionRequest: 'bad-credentials' }), lab.material);
     expect(r.outcome.ok).toBe(false);
     expect(r.outcome.acs.error?.code).toBe('CWMP_CONNECTION_REQUEST_FAILED');
     expect(r.outcome.summary).toMatch(/Connection Request failed.*401/);
@@ -145,7 +137,7 @@ describe('Connection Request (TR-069 §3.2.2): plain HTTP with Digest, then the 
 
 describe('server-auth-only (TR-069 Amd 6 §3.4.4)', () => {
   it('no CertificateRequest, no client certificate: the ACS asks for HTTP Basic credentials inside TLS (401, then 200)', async () => {
-    const r = await runSession(resolveConfig({ cwmp: true, rpcs: [], serverAuthOnly: true }), material);
+    const r = await runSession(resolveConfig({ cwmp: true, rpcs: [], serverAuthOnly: true }), lab.material);
     expect(r.outcome.ok).toBe(true);
     expect(r.outcome.summary).toMatch(/HTTP Basic/);
     const names = r.events.flatMap((e) => (e.kind === 'message' ? [`${e.from}:${e.name}`] : []));

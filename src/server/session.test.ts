@@ -2,27 +2,21 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LabEvent, type MessageEvent } from '../protocol/events.ts';
 import { createLabCa, issueSessionCerts } from '../pki/index.ts';
 import { requireTool } from '../../test/tools.ts';
-import { closeLabKeyPool, labKeyPool, labMaterial } from './material.ts';
+import { labKeyPool } from './material.ts';
 import { resolveConfig, type ModeRequest } from './modes.ts';
-import { runSession, sessionPcapng, type SessionMaterial, type SessionResult } from './session.ts';
-import { closeSharedWireHost, InProcessWireHost } from './wire/host.ts';
+import { labForTests } from './test-lab.ts';
+import { runSession, sessionPcapng, type SessionResult } from './session.ts';
+import { InProcessWireHost } from './wire/host.ts';
 
 const hasTshark = requireTool('tshark', 'tshark', 'tshark cross-checks of the session pcapng', ['-v']);
 const GOLDEN_DIR = join(import.meta.dirname, '../../test/golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-let material: SessionMaterial;
-beforeAll(async () => {
-  material = await labMaterial();
-});
-afterAll(async () => {
-  await closeLabKeyPool();
-  await closeSharedWireHost();
-});
+const lab = labForTests();
 
 const MODES: { name: string; req: ModeRequest }[] = [
   { name: 'tls13-aes128gcm', req: {} },
@@ -52,7 +46,7 @@ function golden(name: string, value: unknown): void {
 describe.each(MODES)('live mutual-TLS session: $name', ({ name, req }) => {
   let r: SessionResult;
   beforeAll(async () => {
-    r = await runSession(resolveConfig(req), material);
+    r = await runSession(resolveConfig(req), lab.material);
   });
 
   it('succeeds, both sides verified, HTTP exchanged, closed with close_notify', () => {
@@ -156,7 +150,7 @@ describe.each(MODES)('live mutual-TLS session: $name', ({ name, req }) => {
 
 describe('the paper mode reproduces the 2014 paper\'s flights', () => {
   it('ClientHello; ServerHello+Certificate+CertificateRequest+ServerHelloDone; Certificate+ClientKeyExchange+CertificateVerify+ChangeCipherSpec+Finished; ChangeCipherSpec+Finished', async () => {
-    const r = await runSession(resolveConfig({ paper: true }), material);
+    const r = await runSession(resolveConfig({ paper: true }), lab.material);
     const hs = messages(r).filter((m) => m.name !== 'ApplicationData' && m.name !== 'Alert');
     const flights = new Map<number, string[]>();
     for (const m of hs) flights.set(m.flight, [...(flights.get(m.flight) ?? []), `${m.from}:${m.name}`]);
@@ -173,7 +167,7 @@ describe('the paper mode reproduces the 2014 paper\'s flights', () => {
 
 describe('sessions that fail end with a clear outcome', () => {
   it('hostname check: the CPE rejects an ACS certificate for another name, closing without an alert', async () => {
-    const r = await runSession(resolveConfig({}), { ...material, acsHostname: 'other.lab.test' });
+    const r = await runSession(resolveConfig({}), { ...lab.material, acsHostname: 'other.lab.test' });
     expect(r.outcome.ok).toBe(false);
     expect(r.outcome.abortedBy).toBe('cpe');
     expect(r.outcome.abort).toEqual({ kind: 'close', from: 'cpe' });
@@ -185,14 +179,14 @@ describe('sessions that fail end with a clear outcome', () => {
     const pool = labKeyPool();
     const otherCa = await createLabCa({ pool });
     const certs = await issueSessionCerts(otherCa, pool);
-    const r = await runSession(resolveConfig({ tls: '1.2' }), { ...material, acs: { chain: [certs.acs.certPem], key: certs.acs.keyPem, trust: material.acs.trust } });
+    const r = await runSession(resolveConfig({ tls: '1.2' }), { ...lab.material, acs: { chain: [certs.acs.certPem], key: certs.acs.keyPem, trust: lab.material.acs.trust } });
     expect(r.outcome.ok).toBe(false);
     expect(r.outcome.cpe.error?.code).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY/);
     expect(r.outcome.abortedBy).toBe('cpe');
   });
 
   it('a deadline ends a session that cannot finish in time, and the outcome says so', async () => {
-    const r = await runSession(resolveConfig({ deadlineMs: 1 }), material);
+    const r = await runSession(resolveConfig({ deadlineMs: 1 }), lab.material);
     expect(r.outcome.ok).toBe(false);
     expect(r.outcome.abort).toEqual({ kind: 'timeout', afterMs: 1 });
     expect(r.outcome.summary).toMatch(/deadline/);
@@ -202,20 +196,20 @@ describe('sessions that fail end with a clear outcome', () => {
 
 describe('the wire side', () => {
   it('an ACS that cannot load its own key is the outcome, not a crash, and the worker keeps serving', async () => {
-    const bad = { ...material, acs: { ...material.acs, key: material.cpe.key } }; // ACS key does not match its certificate
+    const bad = { ...lab.material, acs: { ...lab.material.acs, key: lab.material.cpe.key } }; // ACS key does not match its certificate
     const r = await runSession(resolveConfig({}), bad);
     expect(r.outcome.ok).toBe(false);
     expect(r.outcome.abortedBy).toBe('acs');
     expect(r.outcome.acs.error?.code).toBe('ERR_OSSL_X509_KEY_VALUES_MISMATCH');
     expect(r.outcome.summary).toMatch(/The ACS could not start .*not a byte was sent/);
     expect(r.events.filter((e) => e.kind === 'message')).toEqual([]);
-    const again = await runSession(resolveConfig({}), material);
+    const again = await runSession(resolveConfig({}), lab.material);
     expect(again.outcome.ok).toBe(true);
   });
 
   it('runs the same session in this thread (InProcessWireHost) with the same message sequence', async () => {
-    const a = await runSession(resolveConfig({ paper: true }), material);
-    const b = await runSession(resolveConfig({ paper: true }), material, undefined, { host: new InProcessWireHost() });
+    const a = await runSession(resolveConfig({ paper: true }), lab.material);
+    const b = await runSession(resolveConfig({ paper: true }), lab.material, undefined, { host: new InProcessWireHost() });
     expect(b.outcome.ok).toBe(true);
     expect(names(b, 'cpe')).toEqual(names(a, 'cpe'));
     expect(names(b, 'acs')).toEqual(names(a, 'acs'));

@@ -1,28 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent, MessageEvent, OutcomeEvent } from '../protocol/events.ts';
 import { RecordDeframer } from '../protocol/tls/deframer.ts';
 import type { StepUnit } from '../protocol/ws.ts';
 import { requireTool } from '../../test/tools.ts';
 import { SessionControl, type HeldState } from './control.ts';
 import { scenarioFor, wireScenario } from './faults.ts';
-import { closeLabKeyPool, labMaterial } from './material.ts';
 import { resolveConfig, type ModeRequest } from './modes.ts';
+import { labForTests } from './test-lab.ts';
 import { runSession, type RunOptions, type SessionMaterial, type SessionResult } from './session.ts';
 import type { WireScenario } from './wire/protocol.ts';
-import { closeSharedWireHost, InProcessWireHost } from './wire/host.ts';
+import { InProcessWireHost } from './wire/host.ts';
 
 const hasOpenssl = requireTool('openssl', 'openssl', 'step mode with the openssl verifier');
 
-let material: SessionMaterial;
-beforeAll(async () => {
-  material = await labMaterial();
-});
-afterAll(async () => {
-  await closeLabKeyPool();
-  await closeSharedWireHost();
-});
+const lab = labForTests();
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -35,7 +28,7 @@ async function waitFor(what: string, cond: () => boolean, ms = 10_000): Promise<
 }
 
 /** A step-mode session whose events are tagged with the number of steps taken before each was emitted. */
-function startStepped(req: ModeRequest, options: RunOptions = {}, input: SessionMaterial | WireScenario = material) {
+function startStepped(req: ModeRequest, options: RunOptions = {}, input: SessionMaterial | WireScenario = lab.material) {
   const control = new SessionControl('step');
   const tagged: { step: number; e: LabEvent }[] = [];
   let steps = 0;
@@ -143,7 +136,7 @@ function opensslChildren(): number[] {
 describe('step mode: the relay holds every record until a step', () => {
   let runMode: SessionResult;
   beforeAll(async () => {
-    runMode = await runSession(resolveConfig({}), material);
+    runMode = await runSession(resolveConfig({}), lab.material);
     expectOk(runMode.outcome);
   });
 
@@ -264,13 +257,13 @@ describe('step mode: the relay holds every record until a step', () => {
   it('an abort before the session starts ends it as soon as it starts', async () => {
     const control = new SessionControl('step');
     expect(control.abort('disconnected')).toBe(false);
-    const r = await runSession(resolveConfig({}), material, undefined, { control });
+    const r = await runSession(resolveConfig({}), lab.material, undefined, { control });
     expect(r.outcome.abort).toEqual({ kind: 'stopped', reason: 'disconnected' });
     expect(r.outcome.summary).toMatch(/^Stopped because the client disconnected/);
   });
 
   it('paper mode (TLS 1.2 static RSA) steps record by record to the same conversation', async () => {
-    const run = await runSession(resolveConfig({ paper: true }), material);
+    const run = await runSession(resolveConfig({ paper: true }), lab.material);
     const s = startStepped({ paper: true });
     const r = await s.drive('record');
     expectOk(r.outcome);
@@ -283,7 +276,7 @@ describe('step mode: the relay holds every record until a step', () => {
 
 describe('step mode: plain connections and failing handshakes', () => {
   it('the Connection Request (plain HTTP, ACS → CPE) is held per chunk and stepped like the rest', async () => {
-    const run = await runSession(resolveConfig({ connectionRequest: 'on' }), material);
+    const run = await runSession(resolveConfig({ connectionRequest: 'on' }), lab.material);
     expectOk(run.outcome);
     const s = startStepped({ connectionRequest: 'on' });
     const plainHeld = new Set<number>();
@@ -324,7 +317,7 @@ describe('step mode: plain connections and failing handshakes', () => {
 
 describe.runIf(hasOpenssl)('step mode with the openssl verifier', () => {
   it('steps an openssl s_client ⇄ s_server session record by record, with a pause', async () => {
-    const run = await runSession(resolveConfig({ verifier: 'openssl' }), material);
+    const run = await runSession(resolveConfig({ verifier: 'openssl' }), lab.material);
     expectOk(run.outcome);
     const s = startStepped({ verifier: 'openssl' }, { idleMs: 5000 });
     const r = await s.drive('record', (n) => (n === 3 ? sleep(1500) : undefined));

@@ -239,6 +239,11 @@ function interestingHeader(e: HttpEventT): string | undefined {
 }
 
 /** Builds the ladder's rows from a session's events (in order). Pure; cheap enough to rebuild per update. */
+/** An arrow for an application-layer event (an HTTP message, a CWMP RPC): no lock, no flight, never the abort. */
+function appArrow(e: HttpEventT | CwmpEventT, lane: LaneId, layer: 'http' | 'cwmp', name: string, bytes: number | null, text: LadderArrow['text']): LadderArrow {
+  return { type: 'arrow', key: String(e.seq), seq: e.seq, t: e.t, conn: e.conn, lane, layer, name, from: e.from, to: e.to, kind: layer, lock: 'none', flight: null, bytes, text, aborted: false, error: null };
+}
+
 export function ladderModel(events: readonly LabEvent[]): LadderModel {
   if (events.length === 0) return EMPTY_MODEL;
   const conns = connections(events);
@@ -299,25 +304,8 @@ export function ladderModel(events: readonly LabEvent[]): LadderModel {
         }
         const nest = openFlight.get(e.conn);
         if (!e.plain && nest && nest.from === e.from) nest.last = rows.length;
-        rows.push({
-          type: 'arrow',
-          key: String(e.seq),
-          seq: e.seq,
-          t: e.t,
-          conn: e.conn,
-          lane: e.plain ? 'cr' : laneOf(e.conn),
-          layer: 'http',
-          name: e.request ? `HTTP ${e.request.method}` : `HTTP ${e.response?.status ?? ''}`.trim(),
-          from: e.from,
-          to: e.to,
-          kind: 'http',
-          lock: 'none',
-          flight: null,
-          bytes: e.bodyLength,
-          text: { summary: '', request: e.request, response: e.response, rpc, header: interestingHeader(e) },
-          aborted: false,
-          error: null,
-        });
+        const name = e.request ? `HTTP ${e.request.method}` : `HTTP ${e.response?.status ?? ''}`.trim();
+        rows.push(appArrow(e, e.plain ? 'cr' : laneOf(e.conn), 'http', name, e.bodyLength, { summary: '', request: e.request, response: e.response, rpc, header: interestingHeader(e) }));
         break;
       }
       case 'cwmp': {
@@ -325,25 +313,7 @@ export function ladderModel(events: readonly LabEvent[]): LadderModel {
         const nest = openFlight.get(e.conn);
         if (nest && nest.from === e.from) nest.last = rows.length;
         const summary = e.summary.startsWith(`${e.rpc} `) ? e.summary.slice(e.rpc.length + 1) : e.summary === e.rpc ? '' : e.summary;
-        rows.push({
-          type: 'arrow',
-          key: String(e.seq),
-          seq: e.seq,
-          t: e.t,
-          conn: e.conn,
-          lane: laneOf(e.conn),
-          layer: 'cwmp',
-          name: e.rpc,
-          from: e.from,
-          to: e.to,
-          kind: 'cwmp',
-          lock: 'none',
-          flight: null,
-          bytes: null,
-          text: { summary, cwmpId: e.id },
-          aborted: false,
-          error: null,
-        });
+        rows.push(appArrow(e, laneOf(e.conn), 'cwmp', e.rpc, null, { summary, cwmpId: e.id }));
         break;
       }
       case 'tcp': {

@@ -42,14 +42,15 @@ class FakeSocket implements SocketLike {
 
 const HELLO: ServerMessage = { type: 'hello', protocol: 1, server: 'handshake-lab', limits: { sessionsPerConnection: 4, sessionsTotal: 32, maxMessageBytes: 65536, startsPerMinute: 30 } };
 
-function setup() {
+/** A client on fake sockets and timers; `open` (default) opens the first socket and says hello. */
+function setup(opts: { url?: string; probe?: () => Promise<boolean>; open?: boolean } = {}) {
   const store = createLabStore();
   const sockets: FakeSocket[] = [];
   const frames: (() => void)[] = [];
   const timers: { cb: () => void; ms: number }[] = [];
   const exports: unknown[] = [];
   const client = new LabSocket({
-    url: 'ws://lab/ws',
+    url: opts.url ?? 'ws://lab/ws',
     store,
     createSocket: (url) => {
       const s = new FakeSocket(url);
@@ -62,11 +63,14 @@ function setup() {
     random: () => 0.5, // jitter factor exactly 1
     now: () => 1000,
     onExport: (m) => exports.push(m),
+    ...(opts.probe ? { probe: opts.probe } : {}),
   });
   client.connect();
   const s = sockets[0]!;
-  s.open();
-  s.recv(HELLO);
+  if (opts.open !== false) {
+    s.open();
+    s.recv(HELLO);
+  }
   return { store, sockets, frames, timers, exports, client, s };
 }
 
@@ -202,35 +206,24 @@ describe('LabSocket', () => {
 
 describe('a service that refuses the page', () => {
   it('connections closing before hello while /healthz answers: the user is told about the join code, once', async () => {
-    const store = createLabStore();
-    const sockets: FakeSocket[] = [];
-    const timers: (() => void)[] = [];
     let probes = 0;
-    const client = new LabSocket({
+    const { store, sockets, timers, client } = setup({
       url: 'ws://10.0.0.5:8080/ws',
-      store,
-      createSocket: (url) => {
-        const s = new FakeSocket(url);
-        sockets.push(s);
-        return s;
-      },
-      setTimer: (cb) => timers.push(cb),
-      clearTimer: () => {},
+      open: false,
       probe: async () => {
         probes++;
         return true;
       },
     });
-    client.connect();
     sockets[0]!.drop(); // 401 on the upgrade looks like this in a browser: closed, no hello
     expect(probes).toBe(0); // one failure may be a restart
-    timers.shift()!();
+    timers.shift()!.cb();
     sockets[1]!.drop();
     await Promise.resolve();
     await Promise.resolve();
     expect(probes).toBe(1);
     expect(store.getState().notices.map((n) => n.key)).toEqual(['ws.refusedNoJoin']);
-    timers.shift()!();
+    timers.shift()!.cb();
     sockets[2]!.drop();
     await Promise.resolve();
     expect(probes).toBe(1);
@@ -238,26 +231,11 @@ describe('a service that refuses the page', () => {
   });
 
   it('a service that is simply down (the probe fails) is not called a refusal', async () => {
-    const store = createLabStore();
-    const sockets: FakeSocket[] = [];
-    const timers: (() => void)[] = [];
-    const client = new LabSocket({
-      url: 'ws://h/ws?join=ABCD-EFGH',
-      store,
-      createSocket: (url) => {
-        const s = new FakeSocket(url);
-        sockets.push(s);
-        return s;
-      },
-      setTimer: (cb) => timers.push(cb),
-      clearTimer: () => {},
-      probe: async () => false,
-    });
-    client.connect();
+    const { store, sockets, timers, client } = setup({ url: 'ws://h/ws?join=ABCD-EFGH', open: false, probe: async () => false });
     for (let i = 0; i < 3; i++) {
       sockets[i]!.drop();
       await Promise.resolve();
-      timers.shift()!();
+      timers.shift()!.cb();
     }
     expect(store.getState().notices).toEqual([]);
     expect(store.getState().connection).toBe('connecting');
