@@ -104,7 +104,8 @@ export class WireSession {
       },
       () => nowUs() / 1000,
       this.connId,
-      { gate: this.gate, tls },
+      // The session's own ACS (or attacker) is ready and the CPE connects next: have its connection waiting.
+      { gate: this.gate, tls, preconnect: tls },
     );
     this.relays.push(relay);
     return (await relay.listen()).port;
