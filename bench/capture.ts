@@ -4,6 +4,8 @@
  * read, reassembled, decrypted and decoded with the browser's crypto provider, as the Web Worker
  * does it.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { importCapture } from '../src/capture/import.ts';
 import { syntheticDownload } from '../src/capture/testkit.ts';
 
@@ -31,4 +33,11 @@ export async function benchCaptureImport(megabytes = 50): Promise<CaptureBench> 
 export async function printCaptureImportBench(): Promise<void> {
   const r = await benchCaptureImport();
   console.log(`\nCapture import (the Web Worker's code, browser crypto): ${r.mb.toFixed(1)} MB pcapng, ${r.packets} packets → ${r.events} events in ${r.secs.toFixed(2)} s = ${r.mbPerSec.toFixed(1)} MB/s`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  printCaptureImportBench().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
 }
