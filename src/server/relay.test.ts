@@ -63,14 +63,26 @@ afterEach(async () => {
   for (const c of cleanup.splice(0)) await c();
 });
 
+/** A relay to `target` with a recording tap, listening; closed after the test. */
+async function relayTo(target: number, options: { preconnect?: boolean } = {}): Promise<{ rec: ReturnType<typeof recorder>; port: number }> {
+  const rec = recorder();
+  const relay = new WiretapRelay({ host: '127.0.0.1', port: target }, rec.tap, () => performance.now(), undefined, options);
+  cleanup.push(() => relay.close());
+  const { port } = await relay.listen();
+  return { rec, port };
+}
+
+/** An echo upstream (see echoServer), closed after the test. */
+async function upstream(): Promise<Awaited<ReturnType<typeof echoServer>>> {
+  const up = await echoServer();
+  cleanup.push(up.close);
+  return up;
+}
+
 describe('WiretapRelay', () => {
   it('preconnect: the first upstream connection is open before any client, and the client uses exactly that one', async () => {
-    const up = await echoServer();
-    cleanup.push(up.close);
-    const rec = recorder();
-    const relay = new WiretapRelay({ host: '127.0.0.1', port: up.port }, rec.tap, () => performance.now(), undefined, { preconnect: true });
-    cleanup.push(() => relay.close());
-    const { port } = await relay.listen();
+    const up = await upstream();
+    const { rec, port } = await relayTo(up.port, { preconnect: true });
     await until('the spare connection at the upstream', () => up.accepted() === 1);
     expect(rec.seen).toEqual([]); // nothing is reported for a connection no client has made yet
 
@@ -94,12 +106,8 @@ describe('WiretapRelay', () => {
   });
 
   it('without preconnect nothing reaches the upstream until a client connects', async () => {
-    const up = await echoServer();
-    cleanup.push(up.close);
-    const rec = recorder();
-    const relay = new WiretapRelay({ host: '127.0.0.1', port: up.port }, rec.tap, () => performance.now());
-    cleanup.push(() => relay.close());
-    const { port } = await relay.listen();
+    const up = await upstream();
+    const { port } = await relayTo(up.port);
     await new Promise((r) => setTimeout(r, 50));
     expect(up.accepted()).toBe(0);
     expect(await exchange(port, 'x')).toBe('pong:x');
@@ -111,10 +119,7 @@ describe('WiretapRelay', () => {
     const gone = net.createServer();
     const { port: deadPort } = await listenEphemeral(gone);
     await new Promise<void>((r) => gone.close(() => r()));
-    const rec = recorder();
-    const relay = new WiretapRelay({ host: '127.0.0.1', port: deadPort }, rec.tap, () => performance.now(), undefined, { preconnect: true });
-    cleanup.push(() => relay.close());
-    const { port } = await relay.listen();
+    const { rec, port } = await relayTo(deadPort, { preconnect: true });
     await new Promise((r) => setTimeout(r, 50)); // the spare's refusal comes and goes unreported
     expect(rec.seen).toEqual([]);
 
@@ -128,12 +133,8 @@ describe('WiretapRelay', () => {
   });
 
   it('a client that connects and leaves without a byte is still reported: open, FIN, close', async () => {
-    const up = await echoServer();
-    cleanup.push(up.close);
-    const rec = recorder();
-    const relay = new WiretapRelay({ host: '127.0.0.1', port: up.port }, rec.tap, () => performance.now(), undefined, { preconnect: true });
-    cleanup.push(() => relay.close());
-    const { port } = await relay.listen();
+    const up = await upstream();
+    const { rec, port } = await relayTo(up.port, { preconnect: true });
     const c = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true }, () => c.end());
     c.resume();
     await rec.closed;
