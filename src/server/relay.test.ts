@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listenEphemeral } from './listen.ts';
+import { listenAt, listenEphemeral } from './listen.ts';
 import { WiretapRelay, type Direction, type RelayTap } from './relay.ts';
 
 /** What a relay's tap saw, in order. */
@@ -26,27 +26,49 @@ function recorder(): { tap: RelayTap; seen: Seen[]; closed: Promise<void> } {
   };
 }
 
-/** An upstream that answers each connection with 'pong:' + what it got, then ends; it counts connections. */
-async function echoServer(): Promise<{ port: number; accepted: () => number; close: () => Promise<void> }> {
+/** How the upstream treats the first connection it accepts (the relay's spare, with preconnect). */
+type First = 'echo' | 'fin' | 'speak' | 'reset';
+
+/**
+ * An upstream that answers each connection with 'pong:' + what it got, then ends; it counts
+ * connections and can treat the first one otherwise (half-close it, speak first, reset it).
+ */
+async function echoServer(first: First = 'echo', port = 0): Promise<{ port: number; accepted: () => number; closedByPeer: () => number; close: () => Promise<void> }> {
   let n = 0;
+  let peerClosed = 0;
   const server = net.createServer({ allowHalfOpen: true }, (s) => {
-    n++;
+    const mine = n++ === 0 ? first : 'echo';
+    s.on('error', () => {});
+    s.once('close', () => peerClosed++);
+    if (mine === 'fin') return void s.end();
+    if (mine === 'speak') s.write('hello first');
+    if (mine === 'reset') return void s.resetAndDestroy();
     const got: Buffer[] = [];
     s.on('data', (d: Buffer) => got.push(d));
     s.on('end', () => s.end(`pong:${Buffer.concat(got).toString()}`));
   });
-  const { port } = await listenEphemeral(server);
-  return { port, accepted: () => n, close: () => new Promise((r) => server.close(() => r())) };
+  const a = await listenAt(server, port);
+  return { port: a.port, accepted: () => n, closedByPeer: () => peerClosed, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-/** Connects, sends `text`, half-closes and resolves with everything the far side sent back. */
+/** Connects, sends `text`, half-closes and resolves with everything the far side sent back (fails after 3 s). */
 function exchange(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const c = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true }, () => c.end(text));
+    const timer = setTimeout(() => {
+      c.destroy();
+      reject(new Error(`no answer to '${text}' within 3 s`));
+    }, 3000);
     const got: Buffer[] = [];
     c.on('data', (d: Buffer) => got.push(d));
-    c.on('end', () => resolve(Buffer.concat(got).toString()));
-    c.on('error', reject);
+    c.on('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(got).toString());
+    });
+    c.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
   });
 }
 
@@ -60,24 +82,27 @@ async function until(what: string, ok: () => boolean, ms = 2000): Promise<void> 
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  for (const c of cleanup.splice(0)) await c();
+  // Last made, first closed: the relay before the upstream it holds connections to.
+  for (const c of cleanup.splice(0).reverse()) await c();
 });
 
 /** A relay to `target` with a recording tap, listening; closed after the test. */
-async function relayTo(target: number, options: { preconnect?: boolean } = {}): Promise<{ rec: ReturnType<typeof recorder>; port: number }> {
+async function relayTo(target: number, options: { preconnect?: boolean } = {}): Promise<{ rec: ReturnType<typeof recorder>; port: number; relay: WiretapRelay }> {
   const rec = recorder();
   const relay = new WiretapRelay({ host: '127.0.0.1', port: target }, rec.tap, () => performance.now(), undefined, options);
   cleanup.push(() => relay.close());
   const { port } = await relay.listen();
-  return { rec, port };
+  return { rec, port, relay };
 }
 
 /** An echo upstream (see echoServer), closed after the test. */
-async function upstream(): Promise<Awaited<ReturnType<typeof echoServer>>> {
-  const up = await echoServer();
+async function upstream(first: First = 'echo', port = 0): Promise<Awaited<ReturnType<typeof echoServer>>> {
+  const up = await echoServer(first, port);
   cleanup.push(up.close);
   return up;
 }
+
+const story = (seen: Seen[]) => seen.map((s) => `${s.kind}${s.from ? ':' + s.from : ''}${s.bytes ? ':' + s.bytes : ''}`);
 
 describe('WiretapRelay', () => {
   it('preconnect: the first upstream connection is open before any client, and the client uses exactly that one', async () => {
@@ -89,16 +114,7 @@ describe('WiretapRelay', () => {
     expect(await exchange(port, 'ping')).toBe('pong:ping');
     await rec.closed;
     expect(up.accepted()).toBe(1);
-    expect(rec.seen.map((s) => `${s.kind}${s.from ? ':' + s.from : ''}${s.bytes ? ':' + s.bytes : ''}`)).toEqual([
-      'open',
-      'data:client:ping',
-      'end:client',
-      'data:server:pong:ping',
-      'end:server',
-      'close',
-    ]);
-    // The open carries the accept's time, not that of the first bytes it was reported with.
-    expect(rec.seen[0]!.t).toBeLessThanOrEqual(rec.seen[1]!.t);
+    expect(story(rec.seen)).toEqual(['open', 'data:client:ping', 'end:client', 'data:server:pong:ping', 'end:server', 'close']);
 
     // A second client gets a connection of its own, made when it arrives.
     expect(await exchange(port, 'again')).toBe('pong:again');
@@ -114,22 +130,56 @@ describe('WiretapRelay', () => {
     expect(up.accepted()).toBe(1);
   });
 
-  it('a spare that cannot connect is dropped: the client then fails as it would have, and the tap says so', async () => {
-    // A port nobody listens on: take one, then close it.
-    const gone = net.createServer();
-    const { port: deadPort } = await listenEphemeral(gone);
-    await new Promise<void>((r) => gone.close(() => r()));
-    const { rec, port } = await relayTo(deadPort, { preconnect: true });
-    await new Promise((r) => setTimeout(r, 50)); // the spare's refusal comes and goes unreported
-    expect(rec.seen).toEqual([]);
+  // A spare the server touched before any client came is not the client's connection: it is
+  // dropped, the client gets a fresh one, and what happened to the spare is not reported as its.
+  for (const [first, what] of [
+    ['fin', 'half-closed (FIN)'],
+    ['speak', 'spoken on'],
+    ['reset', 'reset'],
+  ] as const) {
+    it(`a spare the server ${what} before any client is dropped; the client gets a fresh connection`, async () => {
+      const up = await upstream(first);
+      const { rec, port } = await relayTo(up.port, { preconnect: true });
+      await until('the spare at the upstream', () => up.accepted() === 1);
+      await new Promise((r) => setTimeout(r, 50)); // what the server did to it has reached the relay
+      expect(await exchange(port, 'ping')).toBe('pong:ping');
+      await rec.closed;
+      expect(up.accepted()).toBe(2);
+      expect(story(rec.seen)).toEqual(['open', 'data:client:ping', 'end:client', 'data:server:pong:ping', 'end:server', 'close']);
+    });
+  }
 
+  it('a spare that could not connect is dropped; a client arriving once the server is up gets through', async () => {
+    // A port nobody listens on yet: take one, then free it.
+    const probe = net.createServer();
+    const { port: later } = await listenEphemeral(probe);
+    await new Promise<void>((r) => probe.close(() => r()));
+    const { rec, port } = await relayTo(later, { preconnect: true });
+    await new Promise((r) => setTimeout(r, 50)); // the spare's refusal comes and goes, unreported
+    expect(rec.seen).toEqual([]);
+    const up = await upstream('echo', later);
+    expect(await exchange(port, 'ping')).toBe('pong:ping');
+    expect(up.accepted()).toBe(1);
+  });
+
+  it('with nothing listening, the client fails as it would without preconnect, and the tap says so', async () => {
+    const probe = net.createServer();
+    const { port: dead } = await listenEphemeral(probe);
+    await new Promise<void>((r) => probe.close(() => r()));
+    const { rec, port } = await relayTo(dead, { preconnect: true });
     const client = net.connect({ host: '127.0.0.1', port });
-    const ended = new Promise<void>((r) => client.on('close', () => r()));
     client.on('error', () => {}); // the relay tears the client's side down
-    await ended;
+    await new Promise<void>((r) => client.on('close', () => r()));
     await rec.closed;
-    expect(rec.seen.map((s) => s.kind)).toEqual(['open', 'reset', 'close']);
-    expect(rec.seen[1]!.from).toBe('server');
+    expect(story(rec.seen)).toEqual(['open', 'reset:server', 'close']);
+  });
+
+  it('close() with a spare no client used closes it at the upstream', async () => {
+    const up = await upstream();
+    const { relay } = await relayTo(up.port, { preconnect: true });
+    await until('the spare at the upstream', () => up.accepted() === 1);
+    await relay.close();
+    await until('the upstream to see the spare closed', () => up.closedByPeer() === 1);
   });
 
   it('a client that connects and leaves without a byte is still reported: open, FIN, close', async () => {
@@ -138,7 +188,6 @@ describe('WiretapRelay', () => {
     const c = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true }, () => c.end());
     c.resume();
     await rec.closed;
-    expect(rec.seen.map((s) => `${s.kind}${s.from ? ':' + s.from : ''}`)).toEqual(['open', 'end:client', 'data:server', 'end:server', 'close']);
-    expect(rec.seen[2]!.bytes).toBe('pong:');
+    expect(story(rec.seen)).toEqual(['open', 'end:client', 'data:server:pong:', 'end:server', 'close']);
   });
 });

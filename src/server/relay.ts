@@ -34,7 +34,7 @@ export class WiretapRelay {
   private readonly sockets = new Set<net.Socket>();
 
   constructor(
-    /** Where accepted connections are forwarded; may be set before the first connection arrives. */
+    /** Where accepted connections are forwarded; may be set before the first connection arrives (with `preconnect`: before `listen()`). */
     readonly target: { host: string; port: number },
     private readonly tap: RelayTap,
     private readonly clock: () => number,
@@ -45,7 +45,7 @@ export class WiretapRelay {
       gate?: StepGate | undefined;
       /** The connections carry TLS (default true); false: plain TCP, held per chunk in step mode. */
       tls?: boolean | undefined;
-      /** Connect upstream as soon as `listen()` resolves, for the first client (default false). */
+      /** Connect upstream as soon as `listen()` resolves, for the first client (default false; not with `listenOn()`, which serves many). */
       preconnect?: boolean | undefined;
     } = {},
   ) {
@@ -58,33 +58,37 @@ export class WiretapRelay {
     return a;
   }
 
-  /** The upstream connection opened ahead of the first client (`options.preconnect`). */
-  private spare: net.Socket | null = null;
+  /** The upstream connection opened ahead of the first client (`options.preconnect`), and what drops it. */
+  private spare: { socket: net.Socket; drop: () => void } | null = null;
 
   /**
    * Opens the first upstream connection now, so that the client's first bytes find it ready: the
    * connect and the server's accept happen while the client is still being set up, instead of
-   * one after the other once it has connected. A spare that fails is dropped, and the client then
-   * gets a fresh connection whose failure is reported as usual.
+   * one after the other once it has connected. The spare is handed over only untouched: one that
+   * failed, was closed or half-closed by the server, or got bytes before any client came is
+   * dropped, and the client gets a fresh connection, whose fate is reported as usual.
    */
   private preconnect(): void {
-    const s = (this.spare = net.connect({ host: this.target.host, port: this.target.port, allowHalfOpen: true, noDelay: true }));
-    this.sockets.add(s);
-    const failed = () => {
-      if (this.spare === s) this.spare = null;
-      this.sockets.delete(s);
-      s.destroy();
+    const socket = net.connect({ host: this.target.host, port: this.target.port, allowHalfOpen: true, noDelay: true });
+    const drop = () => {
+      if (this.spare?.socket === socket) this.spare = null;
+      this.sockets.delete(socket);
+      socket.destroy();
     };
-    s.once('error', failed);
-    s.once('close', failed);
+    this.spare = { socket, drop };
+    this.sockets.add(socket);
+    socket.once('error', drop).once('end', drop).once('close', drop);
   }
 
+  /** The connection to forward a new client to: the untouched spare, or a fresh one. */
   private upstream(): net.Socket {
-    const s = this.spare;
+    const spare = this.spare;
     this.spare = null;
-    if (s && !s.destroyed) {
-      s.removeAllListeners('error').removeAllListeners('close');
-      return s;
+    if (spare) {
+      const { socket, drop } = spare;
+      socket.off('error', drop).off('end', drop).off('close', drop);
+      if (!socket.destroyed && !socket.readableEnded && socket.readableLength === 0) return socket;
+      drop();
     }
     return net.connect({ host: this.target.host, port: this.target.port, allowHalfOpen: true, noDelay: true });
   }
@@ -112,12 +116,8 @@ export class WiretapRelay {
     }
     let closed = 0;
     let failed = false;
-    // The open is reported with the connection's first event (its time is the accept's): one
-    // report less to hand over on its own, and nothing needs it sooner.
-    const opened = this.openReporter(conn, client);
     const onClose = (s: net.Socket) => () => {
       this.sockets.delete(s);
-      opened();
       if (++closed === 2) this.tap.close(conn, this.clock());
     };
     client.once('close', onClose(client));
@@ -125,32 +125,24 @@ export class WiretapRelay {
     const fail = (from: Direction, other: net.Socket) => (err: Error) => {
       if (failed) return;
       failed = true;
-      opened();
       this.tap.reset(conn, from, this.clock(), err);
       other.destroy();
     };
     client.on('error', fail('client', upstream));
     upstream.on('error', fail('server', client));
+    this.reportOpen(conn, client);
     // Forward at once: what the CPE sends while the upstream connection is still being set up is
     // queued by the socket and written as soon as it connects.
-    this.pipe(conn, 'client', client, upstream, opened);
-    this.pipe(conn, 'server', upstream, client, opened);
+    this.pipe(conn, 'client', client, upstream);
+    this.pipe(conn, 'server', upstream, client);
   }
 
-  /**
-   * Reports the open once, when first called, with the accept's time and addresses: the CPE talks
-   * to the ACS (the relay is invisible on the wire it shows).
-   */
-  private openReporter(conn: number, client: net.Socket): () => void {
-    const t = this.clock();
-    const address = client.remoteAddress ?? '127.0.0.1';
-    const port = client.remotePort ?? 0;
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
-      this.tap.open(conn, t, { client: { address, port, family: 'IPv4' }, server: { address: this.target.host, port: this.target.port, family: 'IPv4' } });
-    };
+  /** The CPE talks to the ACS: report their addresses (the relay is invisible on the wire it shows). */
+  private reportOpen(conn: number, client: net.Socket): void {
+    this.tap.open(conn, this.clock(), {
+      client: { address: client.remoteAddress ?? '127.0.0.1', port: client.remotePort ?? 0, family: 'IPv4' },
+      server: { address: this.target.host, port: this.target.port, family: 'IPv4' },
+    });
   }
 
   /** Step mode: both directions go through the gate; the tap sees bytes, FIN and reset when they are released. */
@@ -198,16 +190,15 @@ export class WiretapRelay {
     };
     client.on('error', fail('client'));
     upstream.on('error', fail('server'));
-    this.openReporter(conn, client)(); // step mode: the connection shows at once, before anything is released
+    this.reportOpen(conn, client);
     for (const [from, src] of [['client', client], ['server', upstream]] as const) {
       src.on('data', (chunk: Buffer) => gate.data(lanes[from], chunk));
       src.once('end', () => gate.end(lanes[from]));
     }
   }
 
-  private pipe(conn: number, from: Direction, src: net.Socket, dst: net.Socket, opened: () => void): void {
+  private pipe(conn: number, from: Direction, src: net.Socket, dst: net.Socket): void {
     src.on('data', (chunk: Buffer) => {
-      opened();
       const t = this.clock();
       // Forward first (the peer is waiting), then report: the tap sees exactly the bytes forwarded.
       if (!dst.write(chunk)) {
@@ -217,7 +208,6 @@ export class WiretapRelay {
       this.tap.data(conn, from, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), t);
     });
     src.once('end', () => {
-      opened();
       this.tap.end(conn, from, this.clock());
       dst.end();
     });

@@ -104,8 +104,9 @@ export class WireSession {
       },
       () => nowUs() / 1000,
       this.connId,
-      // The session's own ACS (or attacker) is ready and the CPE connects next: have its connection waiting.
-      { gate: this.gate, tls, preconnect: tls },
+      // The CPE connects right after this relay listens: have its connection to the ACS (or the
+      // attacker) waiting. Not for the attacker's own way to the ACS, which it may never take.
+      { gate: this.gate, tls, preconnect: tls && roles.client === 'cpe' },
     );
     this.relays.push(relay);
     return (await relay.listen()).port;
