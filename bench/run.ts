@@ -70,9 +70,8 @@ const BLOCK = 20;
 async function compare(material: SessionMaterial, n: number): Promise<{ direct: number[]; relay: number[] }> {
   const direct: number[] = [];
   const relay: number[] = [];
-  const block = BLOCK;
-  for (let done = 0; done < n; done += block) {
-    const k = Math.min(block, n - done);
+  for (let done = 0; done < n; done += BLOCK) {
+    const k = Math.min(BLOCK, n - done);
     direct.push(...(await time(material, true, k)));
     relay.push(...(await time(material, false, k)));
   }
@@ -112,10 +111,7 @@ async function main(): Promise<void> {
   await time(material, true, 10);
   await time(material, false, 10);
   const cold = await compare(material, N);
-  for (let done = 0; done < WARMUP; done += 20) {
-    await time(material, true, 20);
-    await time(material, false, 20);
-  }
+  await compare(material, WARMUP); // the rest of the warm-up
   const steady = await compare(material, N);
   console.log('TLS 1.3 mutual TLS + one HTTP request/response, sequential');
   console.log('(endpoints in the wire worker thread in both variants; the relay adds a hop, parsing, decryption and events)');

@@ -239,10 +239,10 @@ export async function benchWs(options: WsBenchOptions = {}): Promise<WsBenchResu
     const warmup = options.latencyWarmup ?? Number(process.env.BENCH_WS_WARMUP ?? 500);
     // The same measurement early on (after 100 sessions), for comparison, then the rest of the warm-up.
     const early = Math.min(100, warmup);
+    const probed = Math.min(nLatency, warmup - early);
     await runClients(gw, host, { clients: 1, config, sessions: early });
-    const before = warmup > early ? await runClients(gw, host, { clients: 1, config, sessions: Math.min(nLatency, warmup - early) }) : null;
-    const rest = warmup - early - (before ? Math.min(nLatency, warmup - early) : 0);
-    if (rest > 0) await runClients(gw, host, { clients: 1, config, sessions: rest });
+    const before = probed > 0 ? await runClients(gw, host, { clients: 1, config, sessions: probed }) : null;
+    if (warmup - early - probed > 0) await runClients(gw, host, { clients: 1, config, sessions: warmup - early - probed });
     const one = await runClients(gw, host, { clients: 1, config, sessions: nLatency });
     const idle = { sessions: nLatency, records: one.latenciesMs.length, p50Ms: quantile(one.latenciesMs, 0.5), p95Ms: quantile(one.latenciesMs, 0.95) };
     out(`WebSocket service (gateway and wire worker in this process, clients in a thread of their own; sessions: ${JSON.stringify(config)})`);
@@ -250,7 +250,7 @@ export async function benchWs(options: WsBenchOptions = {}): Promise<WsBenchResu
     out(`    p50 ${idle.p50Ms.toFixed(3)} ms  p95 ${idle.p95Ms.toFixed(3)} ms   (target p95 ≤ 5 ms)${one.errors ? `  [${one.errors} errors: ${one.errorSamples[0]}]` : ''}`);
     out(`    of which relay → the gateway has the event (worker → main thread, decoding): p50 ${quantile(one.engineMs, 0.5).toFixed(3)} ms  p95 ${quantile(one.engineMs, 0.95).toFixed(3)} ms;`);
     out(`             gateway → client (JSON, WebSocket send, loopback, client thread): p50 ${quantile(one.hopMs, 0.5).toFixed(3)} ms  p95 ${quantile(one.hopMs, 0.95).toFixed(3)} ms`);
-    if (before) out(`    early on (the ${Math.min(nLatency, warmup - early)} sessions after the first ${early}, while V8 is still optimizing): p50 ${quantile(before.latenciesMs, 0.5).toFixed(3)} ms  p95 ${quantile(before.latenciesMs, 0.95).toFixed(3)} ms`);
+    if (before) out(`    early on (the ${probed} sessions after the first ${early}, while V8 is still optimizing): p50 ${quantile(before.latenciesMs, 0.5).toFixed(3)} ms  p95 ${quantile(before.latenciesMs, 0.95).toFixed(3)} ms`);
 
     // ---- load: N clients, sessions back to back
     global.gc?.();

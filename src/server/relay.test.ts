@@ -102,6 +102,14 @@ async function upstream(first: First = 'echo', port = 0): Promise<Awaited<Return
   return up;
 }
 
+/** A loopback port nobody listens on (taken, then freed). */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  const { port } = await listenEphemeral(probe);
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
+
 const story = (seen: Seen[]) => seen.map((s) => `${s.kind}${s.from ? ':' + s.from : ''}${s.bytes ? ':' + s.bytes : ''}`);
 
 describe('WiretapRelay', () => {
@@ -150,10 +158,7 @@ describe('WiretapRelay', () => {
   }
 
   it('a spare that could not connect is dropped; a client arriving once the server is up gets through', async () => {
-    // A port nobody listens on yet: take one, then free it.
-    const probe = net.createServer();
-    const { port: later } = await listenEphemeral(probe);
-    await new Promise<void>((r) => probe.close(() => r()));
+    const later = await freePort();
     const { rec, port } = await relayTo(later, { preconnect: true });
     await new Promise((r) => setTimeout(r, 50)); // the spare's refusal comes and goes, unreported
     expect(rec.seen).toEqual([]);
@@ -163,9 +168,7 @@ describe('WiretapRelay', () => {
   });
 
   it('with nothing listening, the client fails as it would without preconnect, and the tap says so', async () => {
-    const probe = net.createServer();
-    const { port: dead } = await listenEphemeral(probe);
-    await new Promise<void>((r) => probe.close(() => r()));
+    const dead = await freePort();
     const { rec, port } = await relayTo(dead, { preconnect: true });
     const client = net.connect({ host: '127.0.0.1', port });
     client.on('error', () => {}); // the relay tears the client's side down

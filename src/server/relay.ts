@@ -69,7 +69,7 @@ export class WiretapRelay {
    * dropped, and the client gets a fresh connection, whose fate is reported as usual.
    */
   private preconnect(): void {
-    const socket = net.connect({ host: this.target.host, port: this.target.port, allowHalfOpen: true, noDelay: true });
+    const socket = this.connectUpstream();
     const drop = () => {
       if (this.spare?.socket === socket) this.spare = null;
       this.sockets.delete(socket);
@@ -90,6 +90,11 @@ export class WiretapRelay {
       if (!socket.destroyed && !socket.readableEnded && socket.readableLength === 0) return socket;
       drop();
     }
+    return this.connectUpstream();
+  }
+
+  /** A new connection to the target (half-open allowed, Nagle off: each record goes at once). */
+  private connectUpstream(): net.Socket {
     return net.connect({ host: this.target.host, port: this.target.port, allowHalfOpen: true, noDelay: true });
   }
 
